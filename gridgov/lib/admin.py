@@ -1,0 +1,29 @@
+"""Admin classes that obey the same scope and rules as the pages and the API."""
+
+from django.contrib import admin
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        visible = getattr(qs, "visible_to", None)
+        return visible(request.user) if visible else qs.none()
+
+    def _perm(self, request, action, obj=None):
+        opts = self.opts
+        return request.user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}", obj)
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request, obj=None):
+        return self._perm(request, "view", obj) or self._perm(request, "change", obj)
+
+    def has_add_permission(self, request):
+        return self._perm(request, "add")
+
+    def has_change_permission(self, request, obj=None):
+        return self._perm(request, "change", obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._perm(request, "delete", obj)

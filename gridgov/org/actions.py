@@ -1,0 +1,65 @@
+"""State changes of the area tree, party organisations and roles.
+
+Each action checks the permission, validates, and writes in one transaction;
+django-simple-history keeps who changed what.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from gridgov.lib.errors import require
+from gridgov.org.models import Area, PartyOrg, RoleAssignment
+from gridgov.org.scope import forget_roles
+
+AREA_FIELDS = ("name", "level", "boundary", "note", "is_active")
+
+
+@transaction.atomic
+def create_area(user, *, parent, name, level, code=None, boundary=None, note=""):
+    if parent is None and not user.is_superuser:
+        raise PermissionDenied(_("只有系统管理员可以新建街道。"))
+    require(user, "org.add_area", parent)
+    area = Area(
+        parent=parent,
+        name=name,
+        level=level,
+        boundary=boundary or None,
+        note=note,
+        code=code or (parent.next_child_code() if parent else ""),
+    )
+    area.full_clean()
+    area.save()
+    return area
+
+
+@transaction.atomic
+def update_area(user, area, **changes):
+    require(user, "org.change_area", area)
+    area = Area.objects.select_for_update().get(pk=area.pk)
+    for field, value in changes.items():
+        if field not in AREA_FIELDS:
+            raise ValueError(f"field {field} cannot be changed here")
+        setattr(area, field, value or None if field == "boundary" else value)
+    area.full_clean()
+    area.save()
+    return area
+
+
+@transaction.atomic
+def create_party_org(user, *, area, name, kind, parent=None, joint_type="", founded_on=None):
+    require(user, "org.add_partyorg", area)
+    org = PartyOrg(area=area, name=name, kind=kind, parent=parent, joint_type=joint_type, founded_on=founded_on)
+    org.full_clean()
+    org.save()
+    return org
+
+
+@transaction.atomic
+def assign_role(user, *, target_user, role, area, ends_on=None):
+    require(user, "org.add_roleassignment", area)
+    assignment, _created = RoleAssignment.objects.update_or_create(
+        user=target_user, role=role, area=area, defaults={"ends_on": ends_on}
+    )
+    forget_roles(target_user)
+    return assignment

@@ -1,0 +1,305 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from gridgov.lib import areacode, geo
+from gridgov.org import roles as R
+from gridgov.org.roles import Role
+from gridgov.org.scope import prefix_q, role_codes, scope_q
+
+
+class Level(models.TextChoices):
+    STREET = "street", _("街道")
+    COMMUNITY = "community", _("社区")
+    GRID = "grid", _("网格")
+    SUB_GRID = "sub_grid", _("微网格")
+    COURTYARD = "courtyard", _("院落")
+    BUILDING = "building", _("楼栋")
+
+
+# Which levels may stand under which: variable depth, as the seeds have it
+# (big grids split into small ones, courtyards under a community or a grid).
+CHILD_LEVELS = {
+    Level.STREET: {Level.COMMUNITY},
+    Level.COMMUNITY: {Level.GRID, Level.COURTYARD},
+    Level.GRID: {Level.SUB_GRID, Level.COURTYARD, Level.BUILDING},
+    Level.SUB_GRID: {Level.COURTYARD, Level.BUILDING},
+    Level.COURTYARD: {Level.BUILDING},
+    Level.BUILDING: set(),
+}
+
+# Levels that may carry a boundary polygon on the map.
+BOUNDED_LEVELS = {Level.STREET, Level.COMMUNITY, Level.GRID, Level.SUB_GRID, Level.COURTYARD}
+
+
+class AreaQuerySet(models.QuerySet):
+    def under(self, area_or_code, include_self=True):
+        code = getattr(area_or_code, "code", area_or_code)
+        qs = self.filter(code__startswith=code)
+        return qs if include_self else qs.exclude(code=code)
+
+    def visible_to(self, user):
+        """Areas below any role the user holds, and the areas above them (to navigate)."""
+        if getattr(user, "is_superuser", False):
+            return self
+        codes = role_codes(user, set(Role))
+        if not codes:
+            return self.none()
+        above = {a for code in codes for a in areacode.ancestors(code)}
+        return self.filter(prefix_q("code", codes) | Q(code__in=above))
+
+
+class Area(models.Model):
+    code = models.CharField(
+        _("区域编码"),
+        max_length=areacode.MAX_LENGTH,
+        unique=True,
+        help_text=_("国家网格编码：6位区县码 + 3位街道 + 3位社区 + 3位网格，下级各加3位。"),
+    )
+    name = models.CharField(_("名称"), max_length=100)
+    level = models.CharField(_("层级"), max_length=16, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级区域"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    boundary = models.JSONField(_("边界 (GeoJSON)"), null=True, blank=True)
+    center_lng = models.FloatField(_("中心经度"), null=True, blank=True)
+    center_lat = models.FloatField(_("中心纬度"), null=True, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    objects = AreaQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("区域")
+        verbose_name_plural = _("区域")
+        ordering = ["code"]
+        indexes = [
+            # On PostgreSQL, LIKE 'prefix%' uses a btree index only with pattern ops.
+            models.Index(fields=["code"], name="org_area_code_prefix", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["level", "code"], name="org_area_level_code"),
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.get_level_display()}）"
+
+    @property
+    def depth(self):
+        return areacode.depth(self.code)
+
+    def ancestors(self):
+        return Area.objects.filter(code__in=areacode.ancestors(self.code)).order_by("code")
+
+    def path_names(self):
+        return " / ".join(a.name for a in self.ancestors())
+
+    def next_child_code(self):
+        taken = set(Area.objects.filter(parent=self).values_list("code", flat=True))
+        for number in range(1, 1000):
+            code = areacode.child_code(self.code, number)
+            if code not in taken:
+                return code
+        raise ValidationError(gettext("下级区域已满（最多999个）。"))
+
+    def clean(self):
+        errors = {}
+        if not areacode.is_well_formed(self.code):
+            errors["code"] = gettext("区域编码格式不正确：街道为9位数字（6位区县码+3位街道码），下级每级再加3位数字。")
+        elif self.parent_id is None:
+            if self.level != Level.STREET or len(self.code) != areacode.ROOT_LENGTH:
+                errors["parent"] = gettext("只有街道可以没有上级区域，街道编码为9位。")
+        else:
+            parent = self.parent
+            if areacode.parent_code(self.code) != parent.code:
+                errors["code"] = gettext("编码必须以上级区域编码 %(parent)s 开头并多3位。") % {"parent": parent.code}
+            if self.level not in CHILD_LEVELS[parent.level]:
+                errors["level"] = gettext("%(parent)s下不能设%(level)s。") % {
+                    "parent": parent.get_level_display(),
+                    "level": self.get_level_display(),
+                }
+        if self.pk:
+            old = Area.objects.filter(pk=self.pk).values_list("code", flat=True).first()
+            if old and old != self.code and Area.objects.filter(parent_id=self.pk).exists():
+                errors["code"] = gettext("已有下级区域的区域不能改编码。")
+        if self.boundary:
+            if self.level not in BOUNDED_LEVELS:
+                errors["boundary"] = gettext("楼栋不设边界，请在上级区域画边界。")
+            else:
+                try:
+                    geom = geo.parse_boundary(self.boundary)
+                except ValidationError as exc:
+                    errors["boundary"] = exc.messages
+                else:
+                    clash = self._overlapping_sibling(geom)
+                    if clash:
+                        errors["boundary"] = gettext("边界与同级区域“%(name)s”重叠。") % {"name": clash.name}
+        if errors:
+            raise ValidationError(errors)
+
+    def _overlapping_sibling(self, geom):
+        siblings = Area.objects.filter(parent_id=self.parent_id, level=self.level, boundary__isnull=False)
+        for sibling in siblings.exclude(pk=self.pk):
+            if geo.overlaps(geom, geo.parse_boundary(sibling.boundary)):
+                return sibling
+        return None
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._had_boundary = instance.__dict__.get("boundary") is not None
+        return instance
+
+    def save(self, *args, **kwargs):
+        if self.boundary:
+            centroid = geo.parse_boundary(self.boundary).representative_point()
+            self.center_lng, self.center_lat = round(centroid.x, 7), round(centroid.y, 7)
+        super().save(*args, **kwargs)
+        self._had_boundary = self.boundary is not None
+
+
+class GeoIndexVersion(models.Model):
+    """One row: bumped whenever a boundary changes, so every process rebuilds its index."""
+
+    version = models.PositiveBigIntegerField(default=0)
+
+    @classmethod
+    def bump(cls):
+        cls.objects.get_or_create(pk=1)
+        cls.objects.filter(pk=1).update(version=F("version") + 1)
+
+    @classmethod
+    def current(cls):
+        return cls.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+
+
+class PartyOrgKind(models.TextChoices):
+    WORKING_COMMITTEE = "working_committee", _("党工委")
+    COMMITTEE = "committee", _("党委")
+    GENERAL_BRANCH = "general_branch", _("党总支")
+    BRANCH = "branch", _("党支部")
+    GROUP = "group", _("党小组")
+
+
+PARTY_RANK = {
+    PartyOrgKind.WORKING_COMMITTEE: 0,
+    PartyOrgKind.COMMITTEE: 1,
+    PartyOrgKind.GENERAL_BRANCH: 2,
+    PartyOrgKind.BRANCH: 3,
+    PartyOrgKind.GROUP: 4,
+}
+
+
+class JointType(models.TextChoices):
+    NONE = "", _("—")
+    SOCIAL_ORG = "social_org", _("社会组织")
+    UNIVERSITY = "university", _("高校")
+    BUSINESS_ALLIANCE = "business_alliance", _("商圈联盟")
+    DUAL_MANAGED = "dual_managed", _("双管双责")
+    UNIT = "unit", _("驻区单位")
+
+
+class PartyOrgQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(scope_q(user, R.VIEW_PARTY))
+
+
+class PartyOrg(models.Model):
+    name = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(_("类别"), max_length=24, choices=PartyOrgKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级党组织"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    area = models.ForeignKey(
+        Area,
+        verbose_name=_("所在区域"),
+        on_delete=models.PROTECT,
+        related_name="party_orgs",
+        help_text=_("支部建在网格上、小组建在楼栋上：党组织设在哪个区域。"),
+    )
+    joint_type = models.CharField(
+        _("联合共建类型"),
+        max_length=24,
+        choices=JointType.choices,
+        blank=True,
+        default="",
+        help_text=_("横向联合共建的党组织（社会组织、高校、商圈联盟……）填写。"),
+    )
+    founded_on = models.DateField(_("成立日期"), null=True, blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+    history = HistoricalRecords()
+
+    objects = PartyOrgQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("党组织")
+        verbose_name_plural = _("党组织")
+        ordering = ["area__code", "kind", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.parent_id:
+            if PARTY_RANK[self.kind] <= PARTY_RANK[self.parent.kind]:
+                raise ValidationError(
+                    {
+                        "kind": gettext("%(child)s不能设在%(parent)s之下。")
+                        % {"child": self.get_kind_display(), "parent": self.parent.get_kind_display()}
+                    }
+                )
+            node, seen = self.parent, set()
+            while node is not None:
+                if node.pk == self.pk or node.pk in seen:
+                    raise ValidationError({"parent": gettext("上级党组织不能形成循环。")})
+                seen.add(node.pk)
+                node = node.parent
+
+
+class RoleAssignmentQuerySet(models.QuerySet):
+    def active(self):
+        today = timezone.localdate()
+        return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+
+    def visible_to(self, user):
+        return self.filter(scope_q(user, R.MANAGE_ROLES | R.READ_ACCESS_LOG)) | self.filter(user=user)
+
+
+class RoleAssignment(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="roles"
+    )
+    role = models.CharField(_("角色"), max_length=24, choices=Role.choices)
+    area = models.ForeignKey(Area, verbose_name=_("区域"), on_delete=models.PROTECT, related_name="role_assignments")
+    starts_on = models.DateField(_("开始日期"), default=timezone.localdate)
+    ends_on = models.DateField(_("结束日期"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = RoleAssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("角色授权")
+        verbose_name_plural = _("角色授权")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "area"], name="org_role_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()} · {self.area.name}"

@@ -1,0 +1,62 @@
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM calls
+# from the test body are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from tests.personas import PASSWORD, build_world
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+@pytest.fixture
+def client_for(client, world):
+    """client_for("grid") -> a test client logged in as that persona."""
+
+    def login(name):
+        client.force_login(world.users[name], backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return login
+
+
+@pytest.fixture
+def api_for(world):
+    """api_for("grid") -> a DRF APIClient authenticated as that persona."""
+    from rest_framework.test import APIClient
+
+    def make(name):
+        api = APIClient()
+        api.force_authenticate(world.users[name])
+        return api
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture
+def persona_password():
+    return PASSWORD
