@@ -41,3 +41,15 @@ def resident_user(resident):
         resident.save(update_fields=["user"])
     RoleAssignment.objects.get_or_create(user=user, role=Role.RESIDENT, area=resident.household.area)
     return user if user.is_active else None
+
+
+def axes_username(request, credentials):
+    """Lockout key: the user name for staff, the phone's keyed hash for residents, so that
+    one resident's failed codes never lock out the neighbours behind the same address."""
+    from gridgov.lib import idcard, pii
+
+    credentials = credentials or {}
+    if credentials.get("username"):
+        return credentials["username"]
+    phone = credentials.get("phone") or (request.POST.get("phone") if request is not None else "")
+    return "phone:" + pii.digest(idcard.normalise_phone(phone or ""))[:16]

@@ -37,11 +37,17 @@ def covers(user, roles, code: str) -> bool:
     return any(code.startswith(c) for c in role_codes(user, roles))
 
 
+# Q() would vanish when OR-ed with another Q, so "everything" and "nothing" are
+# spelled as conditions that survive combination.
+EVERYTHING = ~Q(pk__in=[])
+NOTHING = Q(pk__in=[])
+
+
 def prefix_q(field: str, codes) -> Q:
     """Rows whose area code starts with any of `codes`; nothing when there are none."""
     codes = _outermost(codes)
     if not codes:
-        return Q(pk__in=[])
+        return NOTHING
     q = Q()
     for code in codes:
         q |= Q(**{f"{field}__startswith": code})
@@ -50,7 +56,7 @@ def prefix_q(field: str, codes) -> Q:
 
 def scope_q(user, roles, field: str = "area__code") -> Q:
     if getattr(user, "is_superuser", False):
-        return Q()
+        return EVERYTHING
     return prefix_q(field, role_codes(user, roles))
 
 

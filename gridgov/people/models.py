@@ -9,7 +9,7 @@ from gridgov.lib import idcard, pii
 from gridgov.org import roles as R
 from gridgov.org.models import Area, PartyOrg
 from gridgov.org.roles import Role
-from gridgov.org.scope import role_codes, scope_q
+from gridgov.org.scope import NOTHING, role_codes, scope_q
 
 
 class HukouStatus(models.TextChoices):
@@ -79,8 +79,9 @@ class HouseholdQuerySet(models.QuerySet):
 def own_households_q(user, field):
     """Households a user reaches as a person, not as staff: their own home and their 责任田."""
     if not getattr(user, "is_authenticated", False) or user.is_superuser:
-        return Q(pk__in=[])
+        return NOTHING
     q = Q(**{f"{field}__in": Resident.objects.filter(user=user).values("household_id")})
+    q |= Q(**{f"{field}__in": PartyMember.objects.filter(user=user).values("resident__household_id")})
     if role_codes(user, {Role.PARTY_MEMBER}):
         duty = PartyMember.responsibility_households.through.objects.filter(partymember__user=user)
         q |= Q(**{f"{field}__in": duty.values("household_id")})
