@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from gridgov.lib.errors import require
+from gridgov.lib.errors import require, save_as
 from gridgov.org.models import Area, PartyOrg, RoleAssignment
 from gridgov.org.scope import forget_roles
 
@@ -29,7 +29,7 @@ def create_area(user, *, parent, name, level, code=None, boundary=None, note="")
         code=code or (parent.next_child_code() if parent else ""),
     )
     area.full_clean()
-    area.save()
+    save_as(user, area)
     return area
 
 
@@ -42,7 +42,7 @@ def update_area(user, area, **changes):
             raise ValueError(f"field {field} cannot be changed here")
         setattr(area, field, value or None if field == "boundary" else value)
     area.full_clean()
-    area.save()
+    save_as(user, area)
     return area
 
 
@@ -51,7 +51,7 @@ def create_party_org(user, *, area, name, kind, parent=None, joint_type="", foun
     require(user, "org.add_partyorg", area)
     org = PartyOrg(area=area, name=name, kind=kind, parent=parent, joint_type=joint_type, founded_on=founded_on)
     org.full_clean()
-    org.save()
+    save_as(user, org)
     return org
 
 
@@ -63,3 +63,21 @@ def assign_role(user, *, target_user, role, area, ends_on=None):
     )
     forget_roles(target_user)
     return assignment
+
+
+PARTY_ORG_FIELDS = ("name", "kind", "parent", "area", "joint_type", "founded_on", "is_active")
+
+
+@transaction.atomic
+def update_party_org(user, org, **changes):
+    require(user, "org.change_partyorg", org)
+    if "area" in changes:
+        require(user, "org.change_partyorg", changes["area"])
+    org = PartyOrg.objects.select_for_update().get(pk=org.pk)
+    for field, value in changes.items():
+        if field not in PARTY_ORG_FIELDS:
+            raise ValueError(f"field {field} cannot be changed here")
+        setattr(org, field, value)
+    org.full_clean()
+    save_as(user, org)
+    return org

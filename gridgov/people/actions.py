@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from gridgov.audit import models as audit
 from gridgov.lib import idcard
-from gridgov.lib.errors import require
+from gridgov.lib.errors import require, save_as
 from gridgov.people.models import Household, PartyMember, Resident, ResidentTag
 
 HOUSEHOLD_FIELDS = ("area", "unit", "room", "address", "household_no", "is_rented", "is_center_household", "note")
@@ -55,7 +55,7 @@ def create_household(user, **values):
     household = Household()
     _apply(household, HOUSEHOLD_FIELDS, values)
     household.full_clean()
-    household.save()
+    save_as(user, household)
     return household
 
 
@@ -66,7 +66,7 @@ def update_household(user, household, **values):
         require(user, "people.change_household", values["area"])
     _apply(household, HOUSEHOLD_FIELDS, values)
     household.full_clean()
-    household.save()
+    save_as(user, household)
     return household
 
 
@@ -78,7 +78,7 @@ def create_resident(user, *, id_number="", phone="", tags=(), **values):
     _set_protected(resident, id_number, phone)
     resident.full_clean(exclude=["id_number_digest"])
     _check_unique_id(resident)
-    resident.save()
+    save_as(user, resident)
     for tag in tags:
         set_tag(user, resident, tag)
     return resident
@@ -93,7 +93,7 @@ def update_resident(user, resident, *, id_number=None, phone=None, **values):
     _set_protected(resident, id_number, phone)
     resident.full_clean(exclude=["id_number_digest"])
     _check_unique_id(resident)
-    resident.save()
+    save_as(user, resident)
     return resident
 
 
