@@ -25,7 +25,8 @@ dev-deps: $(VENV)/.dev-installed
 demo: venv
 	GRIDGOV_DEMO=1 $(PY) manage.py migrate --noinput
 	GRIDGOV_DEMO=1 $(PY) manage.py load_demo
-	GRIDGOV_DEMO=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "gridgov demo: http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	GRIDGOV_DEMO=1 $(VENV)/bin/gunicorn gridgov.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
 
 ## test: the whole suite (lint, unit, API, browser)
 test: dev-deps

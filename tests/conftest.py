@@ -16,6 +16,16 @@ def world(db):
     return build_world()
 
 
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker):
+    """The same world built once per module, for tests that only read it; rolled back after."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_world()
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
 def client_for(client, world):
     """client_for("grid") -> a test client logged in as that persona."""
