@@ -528,3 +528,17 @@ def test_swagger_ui_renders_offline(page, live_server, transactional_db, size):
     page.screenshot(path=f"/tmp/api-docs-{size}.png")
     assert foreign == []
     assert_accessible(page)
+
+
+def test_community_staff_renames_a_party_org_and_grid_worker_cannot(api_for, world):
+    branch = world.orgs["branch1"]
+    response = api_for("community").patch(
+        f"/api/v1/party-orgs/{branch.pk}/", {"name": "甲一网格第一党支部"}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    branch.refresh_from_db()
+    assert branch.name == "甲一网格第一党支部"
+    response = api_for("grid").patch(f"/api/v1/party-orgs/{branch.pk}/", {"name": "改名"}, format="json")
+    assert response.status_code == 403
+    branch.refresh_from_db()
+    assert branch.name == "甲一网格第一党支部"

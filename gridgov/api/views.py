@@ -5,7 +5,6 @@ action from gridgov.org.actions / gridgov.people.actions. There is no DELETE: th
 domain has no delete actions (rows are retired with `is_active` or `moved_out_on`).
 """
 
-
 from axes.helpers import get_client_ip_address
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -122,9 +121,10 @@ class AreaViewSet(CreateUpdateMixin, mixins.ListModelMixin, mixins.RetrieveModel
     list=extend_schema(summary=_("党组织列表")),
     retrieve=extend_schema(summary=_("党组织详情")),
     create=extend_schema(summary=_("新建党组织")),
+    partial_update=extend_schema(summary=_("修改党组织")),
 )
 @extend_schema(tags=["party-orgs"])
-class PartyOrgViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+class PartyOrgViewSet(CreateUpdateMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     model = PartyOrg
     serializer_class = serializers.PartyOrgSerializer
     filterset_class = filters.PartyOrgFilter
@@ -134,18 +134,11 @@ class PartyOrgViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Ret
     def get_queryset(self):
         return super().get_queryset().select_related("area")
 
-    def perform_create(self, serializer):
-        data = serializer.validated_data
-        with action_errors():
-            serializer.instance = org_actions.create_party_org(
-                self.request.user,
-                area=data["area"],
-                name=data["name"],
-                kind=data["kind"],
-                parent=data.get("parent"),
-                joint_type=data.get("joint_type", ""),
-                founded_on=data.get("founded_on"),
-            )
+    def do_create(self, user, data):
+        return org_actions.create_party_org(user, **data)
+
+    def do_update(self, user, instance, data):
+        return org_actions.update_party_org(user, instance, **data)
 
 
 # --- households -----------------------------------------------------------------
