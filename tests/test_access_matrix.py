@@ -11,8 +11,21 @@ import pytest
 def world(shared_world, db):
     return shared_world
 
-PERSONAS = ["street", "community", "community2", "grid", "grid2", "member", "volunteer",
-            "department", "unit", "resident", "auditor", "nobody"]
+
+PERSONAS = [
+    "street",
+    "community",
+    "community2",
+    "grid",
+    "grid2",
+    "member",
+    "volunteer",
+    "department",
+    "unit",
+    "resident",
+    "auditor",
+    "nobody",
+]
 
 # perm -> personas allowed on the in-scope object (zhang / g1). Everyone else is denied.
 ON_ZHANG = {

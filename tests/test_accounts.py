@@ -122,9 +122,18 @@ def test_production_mode_refuses_the_demo_secrets(extra, message):
 
 def test_production_mode_starts_with_real_secrets():
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GRIDGOV_", "SECRET_KEY", "PII_KEY", "DJANGO_"))}
-    env.update({"SECRET_KEY": "k3J!x9#mQ2$vR7&nP4*wL8^zT1@bY6(cF0)hD5-gS3+aE2=uN9", "PII_KEY": "p" * 40, "ALLOWED_HOSTS": "gridgov.example"})
+    env.update(
+        {
+            "SECRET_KEY": "k3J!x9#mQ2$vR7&nP4*wL8^zT1@bY6(cF0)hD5-gS3+aE2=uN9",
+            "PII_KEY": "p" * 40,
+            "ALLOWED_HOSTS": "gridgov.example",
+        }
+    )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr

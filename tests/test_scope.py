@@ -58,9 +58,7 @@ def test_everything_under_an_area_is_one_prefix_query(world, django_assert_num_q
 
 
 def test_party_orgs_and_members_are_scoped(world):
-    assert set(PartyOrg.objects.visible_to(world.user("community2")).values_list("name", flat=True)) == {
-        "乙社区党委"
-    }
+    assert set(PartyOrg.objects.visible_to(world.user("community2")).values_list("name", flat=True)) == {"乙社区党委"}
     assert PartyMember.objects.visible_to(world.user("community2")).count() == 0
     assert list(PartyMember.objects.visible_to(world.user("member"))) == [world.members["zheng"]]
 
@@ -84,7 +82,9 @@ def test_tag_roster_on_a_past_date_is_reproducible(world):
     from gridgov.people.models import Tag
 
     zhang = world.residents["zhang"]
-    actions.remove_tag(world.user("community"), zhang, Tag.ELDERLY_ALONE, on=datetime.date(2025, 6, 1), reason="子女回家同住")
+    actions.remove_tag(
+        world.user("community"), zhang, Tag.ELDERLY_ALONE, on=datetime.date(2025, 6, 1), reason="子女回家同住"
+    )
     assert list(Resident.objects.with_tag(Tag.ELDERLY_ALONE, on=datetime.date(2025, 5, 31))) == [zhang]
     assert not Resident.objects.with_tag(Tag.ELDERLY_ALONE, on=datetime.date(2025, 6, 1)).exists()
     assert not Resident.objects.with_tag(Tag.ELDERLY_ALONE, on=datetime.date(2023, 12, 31)).exists()

@@ -86,11 +86,9 @@ class Area(models.Model):
         verbose_name = _("区域")
         verbose_name_plural = _("区域")
         ordering = ["code"]
-        indexes = [
-            # On PostgreSQL, LIKE 'prefix%' uses a btree index only with pattern ops.
-            models.Index(fields=["code"], name="org_area_code_prefix", opclasses=["varchar_pattern_ops"]),
-            models.Index(fields=["level", "code"], name="org_area_level_code"),
-        ]
+        # The unique index on code already comes with a varchar_pattern_ops twin on
+        # PostgreSQL (Django adds "<table>_code_<hash>_like"), which serves LIKE 'prefix%'.
+        indexes = [models.Index(fields=["level", "code"], name="org_area_level_code")]
 
     def __str__(self):
         return f"{self.name}（{self.get_level_display()}）"
@@ -130,6 +128,13 @@ class Area(models.Model):
                     "level": self.get_level_display(),
                 }
         if self.pk:
+            child_levels = set(Area.objects.filter(parent_id=self.pk).values_list("level", flat=True))
+            misfits = child_levels - CHILD_LEVELS.get(self.level, set())
+            if misfits:
+                errors["level"] = gettext("该区域下已有%(levels)s，不能改为%(level)s。") % {
+                    "levels": "、".join(str(Level(m).label) for m in sorted(misfits)),
+                    "level": self.get_level_display(),
+                }
             old = Area.objects.filter(pk=self.pk).values_list("code", flat=True).first()
             if old and old != self.code and Area.objects.filter(parent_id=self.pk).exists():
                 errors["code"] = gettext("已有下级区域的区域不能改编码。")
@@ -256,20 +261,27 @@ class PartyOrg(models.Model):
         return self.name
 
     def clean(self):
-        if self.parent_id:
-            if PARTY_RANK[self.kind] <= PARTY_RANK[self.parent.kind]:
-                raise ValidationError(
-                    {
-                        "kind": gettext("%(child)s不能设在%(parent)s之下。")
-                        % {"child": self.get_kind_display(), "parent": self.parent.get_kind_display()}
-                    }
-                )
-            node, seen = self.parent, set()
-            while node is not None:
-                if node.pk == self.pk or node.pk in seen:
-                    raise ValidationError({"parent": gettext("上级党组织不能形成循环。")})
-                seen.add(node.pk)
-                node = node.parent
+        if not self.parent_id:
+            return
+        errors = {}
+        if PARTY_RANK[self.kind] <= PARTY_RANK[self.parent.kind]:
+            errors["kind"] = gettext("%(child)s不能设在%(parent)s之下。") % {
+                "child": self.get_kind_display(),
+                "parent": self.parent.get_kind_display(),
+            }
+        if self.area_id and not self.area.code.startswith(self.parent.area.code):
+            errors["area"] = gettext("党组织必须设在上级党组织所在区域（%(area)s）或其下级区域。") % {
+                "area": self.parent.area.name
+            }
+        node, seen = self.parent, set()
+        while node is not None:
+            if node.pk == self.pk or node.pk in seen:
+                errors["parent"] = gettext("上级党组织不能形成循环。")
+                break
+            seen.add(node.pk)
+            node = node.parent
+        if errors:
+            raise ValidationError(errors)
 
 
 class RoleAssignmentQuerySet(models.QuerySet):

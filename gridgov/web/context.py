@@ -8,6 +8,7 @@ NAV = [
     ("area-list", _("区域"), "org.view_area"),
     ("household-list", _("住户"), "people.view_household"),
     ("partyorg-list", _("党组织"), "org.view_partyorg"),
+    ("partymember-list", _("党员"), "people.view_partymember"),
     ("household-import", _("导入"), "people.import_households"),
     ("accesslog-list", _("访问日志"), "audit.view_accesslog"),
 ]
@@ -25,4 +26,9 @@ def navigation(request):
             except NoReverseMatch:
                 continue
             items.append({"url": url, "label": label, "active": request.path == url})
-    return {"nav_items": items, "map_tile_url": settings.MAP_TILE_URL, "languages": settings.LANGUAGES}
+    return {
+        "nav_items": items,
+        "map_tile_url": settings.MAP_TILE_URL,
+        "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        "languages": settings.LANGUAGES,
+    }

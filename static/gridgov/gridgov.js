@@ -12,3 +12,18 @@ document.addEventListener("htmx:configRequest", function (event) {
     event.detail.headers["X-CSRFToken"] = token.value;
   }
 });
+
+// The main menu is a <details> so that it folds on a phone without any script. On a
+// wide screen it is opened, and its summary hidden by CSS, so the links are always there.
+(function () {
+  var menu = document.querySelector("details.menu");
+  if (!menu || !window.matchMedia) {
+    return;
+  }
+  var wide = window.matchMedia("(min-width: 900px)");
+  function sync() {
+    menu.open = wide.matches;
+  }
+  sync();
+  wide.addEventListener("change", sync);
+})();

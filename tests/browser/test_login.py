@@ -37,3 +37,15 @@ def test_resident_logs_in_with_phone_code(page, live_server, browser_world, size
     page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")
     assert "张大爷" in page.locator("h1").inner_text()
+
+
+def test_menu_is_open_on_desktop_and_folds_on_a_phone(page, live_server, login_as):
+    page.set_viewport_size(DESKTOP)
+    login_as("community")
+    assert page.get_by_role("navigation").get_by_role("link", name="住户").is_visible()
+    page.set_viewport_size(PHONE)
+    page.reload()
+    assert not page.get_by_role("navigation").get_by_role("link", name="住户").is_visible()
+    page.get_by_text("菜单").click()
+    assert page.get_by_role("navigation").get_by_role("link", name="住户").is_visible()
+    page.screenshot(path="/tmp/home-phone-menu.png")

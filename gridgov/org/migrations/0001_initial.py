@@ -159,10 +159,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='area',
-            index=models.Index(fields=['code'], name='org_area_code_prefix', opclasses=['varchar_pattern_ops']),
-        ),
-        migrations.AddIndex(
-            model_name='area',
             index=models.Index(fields=['level', 'code'], name='org_area_level_code'),
         ),
         migrations.AddConstraint(

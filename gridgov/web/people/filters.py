@@ -1,0 +1,145 @@
+"""The resident filter shared by the household list and the Excel export.
+
+Exact ID and phone searches go through the keyed hash (`with_id_number` /
+`with_phone`): nothing is decrypted to search.
+"""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.org import roles as R
+from gridgov.org.models import Area, Level
+from gridgov.org.scope import scope_q
+from gridgov.people.models import HukouStatus, Resident, Tag
+
+YES_NO = [("yes", _("是")), ("no", _("否"))]
+
+# Filters on the household itself; the others narrow the residents shown.
+HOUSEHOLD_FILTERS = ("under", "center")
+
+
+def area_choices(user):
+    """Communities and grids on which the user may see people (not the areas above them)."""
+    return (
+        Area.objects.visible_to(user)
+        .filter(scope_q(user, R.VIEW_PEOPLE, field="code"))
+        .filter(level__in=[Level.COMMUNITY, Level.GRID, Level.SUB_GRID])
+        .order_by("code")
+    )
+
+
+class AreaChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        # Indent by depth so a community's grids read as its children in the select.
+        return "\u3000" * max(obj.depth - 1, 0) + obj.name
+
+
+class AreaFilter(django_filters.ModelChoiceFilter):
+    field_class = AreaChoiceField
+
+
+class ResidentFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("姓名"), method="filter_name")
+    id_number = django_filters.CharFilter(label=_("身份证号（精确）"), method="filter_id_number")
+    phone = django_filters.CharFilter(label=_("手机号（精确）"), method="filter_phone")
+    under = AreaFilter(
+        label=_("网格/社区"),
+        queryset=lambda request: area_choices(request.user) if request else Area.objects.none(),
+        method="filter_under",
+        empty_label=_("全部"),
+    )
+    tag = django_filters.ChoiceFilter(label=_("标签"), choices=Tag.choices, method="filter_tag", empty_label=_("全部"))
+    hukou_status = django_filters.ChoiceFilter(label=_("户籍状态"), choices=HukouStatus.choices, empty_label=_("全部"))
+    separated = django_filters.ChoiceFilter(
+        label=_("人户分离"), choices=YES_NO, method="filter_separated", empty_label=_("全部")
+    )
+    center = django_filters.ChoiceFilter(
+        label=_("党员中心户"), choices=YES_NO, method="filter_center", empty_label=_("全部")
+    )
+
+    class Meta:
+        model = Resident
+        fields = ["q", "id_number", "phone", "under", "tag", "hukou_status", "separated", "center"]
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.form.label_suffix = ""
+        for name in ("id_number", "phone"):
+            self.form.fields[name].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
+        self.form.fields["phone"].widget.attrs["inputmode"] = "tel"
+        self.form.fields["q"].widget.input_type = "search"
+
+    def filter_queryset(self, queryset):
+        # An invalid filter (say, an area outside the user's scope) must not widen the
+        # list back to everything: show nothing and the form's error instead.
+        if not self.form.is_valid():
+            return queryset.none()
+        return super().filter_queryset(queryset)
+
+    def filter_name(self, queryset, name, value):
+        return queryset.filter(name__icontains=value.strip())
+
+    def filter_id_number(self, queryset, name, value):
+        return queryset.filter(pk__in=Resident.objects.with_id_number(value).values("pk"))
+
+    def filter_phone(self, queryset, name, value):
+        return queryset.filter(pk__in=Resident.objects.with_phone(value).values("pk"))
+
+    def filter_under(self, queryset, name, value):
+        return queryset.filter(under_q("household__", value))
+
+    def filter_tag(self, queryset, name, value):
+        return queryset.filter(pk__in=Resident.objects.with_tag(value).values("pk"))
+
+    def filter_separated(self, queryset, name, value):
+        return queryset.filter(is_separated=value == "yes")
+
+    def filter_center(self, queryset, name, value):
+        return queryset.filter(center_q("household__", value))
+
+    def narrows_residents(self) -> bool:
+        """True when a filter picks residents, not only households."""
+        data = self.form.cleaned_data if self.form.is_valid() else {}
+        return any(data.get(n) not in (None, "") for n in self.filters if n not in HOUSEHOLD_FILTERS)
+
+    def households(self, queryset):
+        """The households to list: those the household filters keep and, when residents
+        are searched for, only those with a matching resident."""
+        if not self.form.is_valid():
+            return queryset.none()
+        data = self.form.cleaned_data
+        if data.get("under"):
+            queryset = queryset.filter(under_q("", data["under"]))
+        if data.get("center"):
+            queryset = queryset.filter(center_q("", data["center"]))
+        if self.narrows_residents():
+            queryset = queryset.filter(pk__in=self.qs.values("household_id"))
+        return queryset
+
+    def clean_values(self):
+        """Cleaned values, for the export's audit entry."""
+        if not self.form.is_valid():
+            return {}
+        return {k: v for k, v in self.form.cleaned_data.items() if v not in (None, "")}
+
+
+def under_q(prefix, area):
+    return Q(**{f"{prefix}area__code__startswith": area.code})
+
+
+def center_q(prefix, value):
+    return Q(**{f"{prefix}is_center_household": value == "yes"})
+
+
+def describe(values) -> str:
+    """A short, PII-free description of the filters, for the access log."""
+    parts = []
+    for key, value in values.items():
+        if key in ("id_number", "phone"):
+            value = "***"  # the log must not become a second copy of the number
+        elif hasattr(value, "code"):
+            value = value.code
+        parts.append(f"{key}={value}")
+    return " ".join(parts)
