@@ -198,6 +198,207 @@ class TestOrgCreate:
         assert not PartyOrg.objects.filter(name="X").exists()
 
 
+def edit_url(org):
+    return reverse("partyorg-edit", args=[org.pk])
+
+
+def edit_data(org, **changes):
+    """The edit form as a browser would post it: every current value, then the changes."""
+    data = {
+        "name": org.name,
+        "kind": org.kind,
+        "parent": org.parent_id or "",
+        "area": org.area_id,
+        "joint_type": org.joint_type,
+        "founded_on": org.founded_on.isoformat() if org.founded_on else "",
+        "is_active": str(org.is_active),
+    }
+    data.update(changes)
+    return data
+
+
+def field_errors(html, field):
+    """The text of the error list the form puts on one field."""
+    match = re.search(rf'<ul class="errorlist" id="id_{field}_error">(.*?)</ul>', html, re.S)
+    return match.group(1) if match else ""
+
+
+def snapshot(org):
+    org.refresh_from_db()
+    return (org.name, org.kind, org.parent_id, org.area_id, org.is_active)
+
+
+@pytest.fixture
+def group(world):
+    """A 党小组 below 甲一网格党支部, set on its building."""
+    return PartyOrg.objects.create(
+        name="甲1栋党小组", kind=PartyOrgKind.GROUP, area=world.areas["b1"], parent=world.orgs["branch1"]
+    )
+
+
+@pytest.mark.django_db
+class TestOrgEdit:
+    def test_community_staff_renames_the_branch_and_moves_it_to_the_second_grid(self, world, client_for):
+        branch = world.orgs["branch1"]
+        response = client_for("community").post(
+            edit_url(branch), edit_data(branch, name="甲二网格第一党支部", area=world.areas["g2"].pk)
+        )
+        assert response.status_code == 302
+        assert response["Location"] == reverse("partyorg-detail", args=[branch.pk])
+        branch.refresh_from_db()
+        assert branch.name == "甲二网格第一党支部"
+        assert branch.area == world.areas["g2"]
+        assert branch.parent == world.orgs["committee"]
+        assert branch.history.first().history_user == world.user("community")
+        detail = names_on(client_for("community").get(response["Location"]))
+        assert "已保存党组织“甲二网格第一党支部”。" in detail
+        assert "甲二网格" in detail
+
+    def test_form_starts_from_the_current_values(self, world, client_for):
+        branch = world.orgs["branch1"]
+        branch.founded_on = "2021-07-01"
+        branch.save()
+        html = names_on(client_for("community").get(edit_url(branch)))
+        assert "编辑党组织：甲一网格党支部" in html
+        assert 'value="甲一网格党支部"' in html
+        assert 'value="2021-07-01"' in html
+        assert f'<option value="{world.orgs["committee"].pk}" selected>甲社区党委' in select(html, "parent")
+        assert '<option value="branch" selected>党支部' in select(html, "kind")
+        assert f'<option value="{world.areas["g1"].pk}" selected>' in select(html, "area")
+        assert re.search(r'<input type="radio" name="is_active" value="True"[^>]*checked', html)
+
+    def test_choices_leave_out_the_org_its_subtree_and_areas_outside_scope(self, world, group, client_for):
+        html = names_on(client_for("community").get(edit_url(world.orgs["branch1"])))
+        parents = select(html, "parent")
+        assert "甲社区党委" in parents
+        assert "甲一网格党支部" not in parents
+        assert "甲1栋党小组" not in parents
+        assert "乙社区党委" not in parents
+        areas = select(html, "area")
+        assert "甲二网格" in areas
+        assert "乙一网格" not in areas
+        assert "测试街道" not in areas
+
+    def test_moving_the_branch_outside_its_committees_area_is_refused_on_the_area_field(self, world, client_for):
+        # The street admin may choose 乙一网格, so the refusal comes from the model's rule.
+        branch = world.orgs["branch1"]
+        before = snapshot(branch)
+        response = client_for("street").post(
+            edit_url(branch), edit_data(branch, name="越界支部", area=world.areas["g3"].pk)
+        )
+        assert response.status_code == 200
+        html = names_on(response)
+        assert "上级党组织所在区域（甲社区）" in field_errors(html, "area")
+        assert "请按提示修改后再保存。" in html
+        assert snapshot(branch) == before
+
+    def test_community_staff_cannot_even_choose_an_area_of_another_community(self, world, client_for):
+        branch = world.orgs["branch1"]
+        before = snapshot(branch)
+        response = client_for("community").post(edit_url(branch), edit_data(branch, area=world.areas["g3"].pk))
+        assert response.status_code == 200
+        assert "选择一个有效的选项" in field_errors(names_on(response), "area")
+        assert snapshot(branch) == before
+
+    def test_kind_and_area_errors_from_the_model_are_shown_together(self, world, client_for):
+        branch = world.orgs["branch1"]
+        before = snapshot(branch)
+        response = client_for("street").post(
+            edit_url(branch), edit_data(branch, kind=PartyOrgKind.COMMITTEE, area=world.areas["g3"].pk)
+        )
+        html = names_on(response)
+        assert "党委不能设在党委之下。" in field_errors(html, "kind")
+        assert "上级党组织所在区域" in field_errors(html, "area")
+        assert snapshot(branch) == before
+
+    @pytest.mark.parametrize("own", ["child", "self"])
+    def test_parent_from_its_own_subtree_is_refused(self, world, group, client_for, own):
+        branch = world.orgs["branch1"]
+        before = snapshot(branch)
+        parent = group if own == "child" else branch
+        response = client_for("community").post(edit_url(branch), edit_data(branch, parent=parent.pk))
+        assert response.status_code == 200
+        assert "上级党组织不能是本组织或它的下级组织。" in field_errors(names_on(response), "parent")
+        assert snapshot(branch) == before
+
+    def test_a_parent_outside_the_users_scope_is_kept_when_saving(self, world, client_for):
+        # The street's 党工委 is not visible to community staff, but the committee under it
+        # must not lose its parent because the form could not list it.
+        top = PartyOrg.objects.create(
+            name="测试街道党工委", kind=PartyOrgKind.WORKING_COMMITTEE, area=world.areas["street"]
+        )
+        committee = world.orgs["committee"]
+        committee.parent = top
+        committee.save()
+        client = client_for("community")
+        assert f'<option value="{top.pk}" selected>测试街道党工委' in select(
+            names_on(client.get(edit_url(committee))), "parent"
+        )
+        response = client.post(edit_url(committee), edit_data(committee, name="甲社区党委（新）"))
+        assert response.status_code == 302
+        committee.refresh_from_db()
+        assert committee.name == "甲社区党委（新）"
+        assert committee.parent == top
+
+    def test_revoking_an_org_greys_it_in_the_tree_with_a_badge_and_it_can_be_restored(self, world, client_for):
+        branch = world.orgs["branch1"]
+        # A branch with members on its roll cannot be revoked; move them first.
+        PartyMember.objects.filter(party_org=branch).update(party_org=world.orgs["committee"])
+        client = client_for("community")
+        response = client.post(edit_url(branch), edit_data(branch, is_active="False"))
+        assert response.status_code == 302
+        branch.refresh_from_db()
+        assert branch.is_active is False
+        assert "已撤销党组织“甲一网格党支部”。" in names_on(client.get(response["Location"]))
+        html = names_on(client.get(ORG_LIST))
+        node = re.search(r'<div class="party-node party-inactive">(.*?)</div>', html, re.S)
+        assert node and "甲一网格党支部" in node.group(1)
+        assert "已撤销" in node.group(1)
+        assert html.count("party-inactive") == 1
+
+        response = client.post(edit_url(branch), edit_data(branch, is_active="True"))
+        branch.refresh_from_db()
+        assert branch.is_active is True
+        assert "已恢复党组织“甲一网格党支部”。" in names_on(client.get(response["Location"]))
+        assert "party-inactive" not in names_on(client.get(ORG_LIST))
+
+    def test_missing_status_and_name_are_named_and_nothing_saved(self, world, client_for):
+        branch = world.orgs["branch1"]
+        before = snapshot(branch)
+        data = edit_data(branch, name="")
+        del data["is_active"]
+        html = names_on(client_for("community").post(edit_url(branch), data))
+        assert "该字段是必填项。" in field_errors(html, "name")
+        assert "该字段是必填项。" in field_errors(html, "is_active")
+        assert snapshot(branch) == before
+
+    @pytest.mark.parametrize("persona", ["grid", "resident", "member", "auditor"])
+    def test_people_who_may_not_change_party_orgs_get_403_on_page_and_post(self, world, client_for, persona):
+        branch = world.orgs["branch1"]
+        before = snapshot(branch)
+        client = client_for(persona)
+        assert client.get(edit_url(branch)).status_code == 403
+        assert client.post(edit_url(branch), edit_data(branch, name="改名")).status_code == 403
+        assert snapshot(branch) == before
+
+    def test_org_of_another_community_is_not_found(self, world, client_for):
+        branch = world.orgs["branch1"]
+        before = snapshot(branch)
+        client = client_for("community2")
+        assert client.get(edit_url(branch)).status_code == 404
+        assert client.post(edit_url(branch), edit_data(branch, name="改名")).status_code == 404
+        assert snapshot(branch) == before
+
+    def test_detail_shows_the_edit_button_to_community_staff_and_not_to_the_grid_worker(self, world, client_for):
+        detail = reverse("partyorg-detail", args=[world.orgs["branch1"].pk])
+        link = f'href="{edit_url(world.orgs["branch1"])}"'
+        assert link in names_on(client_for("community").get(detail))
+        grid_page = client_for("grid").get(detail)
+        assert grid_page.status_code == 200
+        assert link not in names_on(grid_page)
+        assert ">编辑</a>" not in names_on(grid_page)
+
+
 @pytest.fixture
 def members(world):
     """A second member whose 组织关系 is not in the community, with a phone number."""
@@ -308,3 +509,22 @@ def test_branch_cannot_sit_on_an_area_outside_its_parents_area(world):
         create_party_org(
             world.user("street"), area=world.areas["g3"], name="越界支部", kind="branch", parent=world.orgs["committee"]
         )
+
+
+def test_edit_that_strands_the_organisations_below_is_refused(world):
+    from django.core.exceptions import ValidationError
+
+    from gridgov.org.actions import update_party_org
+
+    community = world.user("community")
+    committee = world.orgs["committee"]
+    with pytest.raises(ValidationError, match="下级党组织中有"):
+        update_party_org(community, committee, kind="group")
+    with pytest.raises(ValidationError, match="下级党组织设在该区域之外"):
+        update_party_org(community, committee, area=world.areas["g2"])
+    with pytest.raises(ValidationError, match="在用的下级党组织"):
+        update_party_org(community, committee, is_active=False)
+    with pytest.raises(ValidationError, match="在册党员"):
+        update_party_org(community, world.orgs["branch1"], is_active=False)
+    committee.refresh_from_db()
+    assert (committee.kind, committee.area, committee.is_active) == ("committee", world.areas["c1"], True)

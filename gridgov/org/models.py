@@ -261,9 +261,11 @@ class PartyOrg(models.Model):
         return self.name
 
     def clean(self):
+        errors = self._clean_below() if self.pk else {}
         if not self.parent_id:
+            if errors:
+                raise ValidationError(errors)
             return
-        errors = {}
         if PARTY_RANK[self.kind] <= PARTY_RANK[self.parent.kind]:
             errors["kind"] = gettext("%(child)s不能设在%(parent)s之下。") % {
                 "child": self.get_kind_display(),
@@ -282,6 +284,23 @@ class PartyOrg(models.Model):
             node = node.parent
         if errors:
             raise ValidationError(errors)
+
+    def _clean_below(self):
+        """An edit must not strand the organisations and members below this one."""
+        errors = {}
+        children = list(PartyOrg.objects.filter(parent_id=self.pk).select_related("area"))
+        if any(PARTY_RANK[c.kind] <= PARTY_RANK[self.kind] for c in children):
+            errors["kind"] = gettext("下级党组织中有不低于%(kind)s的组织，不能改为这一类别。") % {
+                "kind": self.get_kind_display()
+            }
+        if self.area_id and any(not c.area.code.startswith(self.area.code) for c in children):
+            errors["area"] = gettext("下级党组织设在该区域之外，请先调整下级党组织。")
+        if not self.is_active:
+            if any(c.is_active for c in children):
+                errors["is_active"] = gettext("还有在用的下级党组织，请先撤销或转移下级党组织。")
+            elif self.members.filter(is_active=True).exists():
+                errors["is_active"] = gettext("该组织还有在册党员，请先把党员转到其他党组织。")
+        return errors
 
 
 class RoleAssignmentQuerySet(models.QuerySet):

@@ -1,6 +1,7 @@
 import pytest
 
 from gridgov.audit.models import Action, record
+from gridgov.people.models import PartyMember
 from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, no_external_requests
 
 pytestmark = pytest.mark.browser
@@ -89,6 +90,62 @@ def test_community_staff_creates_a_branch_and_sees_the_error_for_a_wrong_kind(
     page.wait_for_load_state("networkidle")
     assert page.locator("h1").inner_text() == "甲1栋党小组"
     assert "已新建党组织“甲1栋党小组”。" in page.locator(".messages").inner_text()
+
+
+@SIZES
+def test_community_staff_edits_a_branch_then_revokes_it(page, live_server, login_as, browser_world, size):
+    world = browser_world
+    branch = world.orgs["branch1"]
+    foreign = no_external_requests(page, live_server)
+    page.set_viewport_size(size)
+    login_as("community", f"/party/orgs/{branch.pk}/")
+    page.get_by_role("link", name="编辑", exact=True).click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1").inner_text() == "编辑党组织：甲一网格党支部"
+    assert page.input_value("#id_name") == "甲一网格党支部"
+    assert page.get_by_label("在用").is_checked()
+    assert_accessible(page)
+    shot(page, "org-edit", size)
+
+    # A wrong kind comes back from the model, on the kind field, and nothing is saved.
+    page.fill("#id_name", "甲二网格党支部")
+    page.select_option("#id_kind", "committee")
+    page.get_by_role("button", name="保存").click()
+    page.wait_for_load_state("networkidle")
+    assert "党委不能设在党委之下。" in page.locator("#id_kind_error").inner_text()
+    assert_accessible(page)
+    shot(page, "org-edit-error", size)
+    branch.refresh_from_db()
+    assert branch.name == "甲一网格党支部"
+
+    page.select_option("#id_kind", "branch")
+    page.select_option("#id_area", label="甲二网格（网格 370602001001002）")
+    page.get_by_role("button", name="保存").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1").inner_text() == "甲二网格党支部"
+    assert "已保存党组织“甲二网格党支部”。" in page.locator(".messages").inner_text()
+    branch.refresh_from_db()
+    assert (branch.name, branch.area_id) == ("甲二网格党支部", world.areas["g2"].pk)
+
+    # A branch with members on its roll cannot be revoked; move them first.
+    PartyMember.objects.filter(party_org=branch).update(party_org=world.orgs["committee"])
+    page.get_by_role("link", name="编辑", exact=True).click()
+    page.wait_for_load_state("networkidle")
+    page.get_by_label("已撤销（停用）").check()
+    page.get_by_role("button", name="保存").click()
+    page.wait_for_load_state("networkidle")
+    assert "已撤销党组织“甲二网格党支部”。" in page.locator(".messages").inner_text()
+    assert_accessible(page)
+
+    page.get_by_role("navigation", name="党建").get_by_role("link", name="党组织", exact=True).click()
+    page.wait_for_load_state("networkidle")
+    revoked = page.locator(".party-inactive")
+    assert revoked.count() == 1
+    assert "甲二网格党支部" in revoked.inner_text()
+    assert revoked.locator(".party-revoked").inner_text() == "已撤销"
+    assert_accessible(page)
+    shot(page, "tree-revoked", size)
+    assert foreign == []
 
 
 @SIZES

@@ -1,6 +1,8 @@
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.org import roles as R
@@ -27,7 +29,8 @@ def filter_orgs(request):
 
 
 def manageable_areas(user):
-    """Areas on which the user may set up a party organisation (org.add_partyorg)."""
+    """Areas on which the user may set up or move a party organisation (org.add_partyorg,
+    org.change_partyorg)."""
     return Area.objects.visible_to(user).filter(scope_q(user, R.MANAGE_PARTY, field="code"))
 
 
@@ -93,10 +96,44 @@ class PartyMemberFilter(django_filters.FilterSet):
         return qs.filter(duty_count=0) if value == "none" else qs.filter(duty_count__gt=0)
 
 
+class OrgChoiceField(forms.ModelChoiceField):
+    """Choice of a party organisation that refuses the org's own subtree with its own message."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.own_tree = frozenset()
+
+    def label_from_instance(self, obj):
+        return obj.name if obj.is_active else gettext("%(name)s（已撤销）") % {"name": obj.name}
+
+    def to_python(self, value):
+        # Checked before the queryset, which leaves these out too, so the message can say
+        # why the choice is wrong instead of "not one of the available choices".
+        if value not in self.empty_values and str(value) in self.own_tree:
+            raise ValidationError(gettext("上级党组织不能是本组织或它的下级组织。"), code="cycle")
+        return super().to_python(value)
+
+
+def own_tree_ids(org) -> set[int]:
+    """The org and every org below it, visible or not: none of them may become its parent."""
+    ids = {org.pk}
+    frontier = ids
+    while frontier:
+        frontier = set(PartyOrg.objects.filter(parent_id__in=frontier).exclude(pk__in=ids).values_list("pk", flat=True))
+        ids |= frontier
+    return ids
+
+
+def _to_bool(value):
+    return value in (True, "True")
+
+
 class PartyOrgForm(forms.Form):
+    """New party organisation, or (with `org=`) an existing one, which may also be 撤销."""
+
     name = forms.CharField(label=_("名称"), max_length=100)
     kind = forms.ChoiceField(label=_("类别"), choices=PartyOrgKind.choices)
-    parent = forms.ModelChoiceField(
+    parent = OrgChoiceField(
         label=_("上级党组织"), queryset=PartyOrg.objects.none(), required=False, empty_label=_("（无上级）")
     )
     area = AreaChoiceField(
@@ -113,10 +150,27 @@ class PartyOrgForm(forms.Form):
     founded_on = forms.DateField(
         label=_("成立日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
+    is_active = forms.TypedChoiceField(
+        label=_("状态"),
+        choices=[(True, _("在用")), (False, _("已撤销（停用）"))],
+        coerce=_to_bool,
+        widget=forms.RadioSelect,
+        help_text=_("撤销后党组织仍留在名册里，标为“已撤销”，随时可以恢复为在用。"),
+    )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, org=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = PartyOrg.objects.visible_to(user).select_related("area")
+        parents = PartyOrg.objects.visible_to(user)
+        if org is None:
+            del self.fields["is_active"]
+        else:
+            own_tree = own_tree_ids(org)
+            self.fields["parent"].own_tree = frozenset(str(pk) for pk in own_tree)
+            # The current parent stays a choice even when it lies outside the user's
+            # scope, so that saving the form never drops it silently.
+            parents = (parents | PartyOrg.objects.filter(pk=org.parent_id)).exclude(pk__in=own_tree)
+        self.fields["parent"].queryset = parents.select_related("area")
+        # Both org.add_partyorg and org.change_partyorg are MANAGE_PARTY on the area.
         self.fields["area"].queryset = manageable_areas(user)
 
 

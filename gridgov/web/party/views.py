@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from gridgov.lib.errors import require
-from gridgov.org.actions import create_party_org
+from gridgov.org.actions import create_party_org, update_party_org
 from gridgov.org.models import PARTY_RANK, PartyOrg, PartyOrgKind
 from gridgov.people.actions import set_responsibility_households
 from gridgov.people.models import PartyMember
@@ -133,6 +133,7 @@ def partyorg_detail(request, pk):
             "children": children,
             "members": members,
             "can_add": request.user.has_perm("org.add_partyorg", org),
+            "can_change": request.user.has_perm("org.change_partyorg", org),
         },
     )
 
@@ -173,6 +174,46 @@ def partyorg_create(request):
                 initial["area"] = parent.area.pk
         form = PartyOrgForm(initial=initial, user=request.user)
     return render(request, "web/party/org_form.html", {"form": form, "parent": parent})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partyorg_edit(request, pk):
+    # Refused before the lookup, so people with no say over any org get 403, not 404.
+    require(request.user, "org.change_partyorg")
+    org = get_object_or_404(PartyOrg.objects.visible_to(request.user).select_related("area", "parent"), pk=pk)
+    require(request.user, "org.change_partyorg", org)
+    if request.method == "POST":
+        form = PartyOrgForm(request.POST, user=request.user, org=org)
+        if form.is_valid():
+            try:
+                saved = update_party_org(request.user, org, **form.cleaned_data)
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                if org.is_active and not saved.is_active:
+                    note = _("已撤销党组织“%(name)s”。")
+                elif saved.is_active and not org.is_active:
+                    note = _("已恢复党组织“%(name)s”。")
+                else:
+                    note = _("已保存党组织“%(name)s”。")
+                messages.success(request, note % {"name": saved.name})
+                return redirect("partyorg-detail", pk=saved.pk)
+    else:
+        form = PartyOrgForm(
+            initial={
+                "name": org.name,
+                "kind": org.kind,
+                "parent": org.parent_id,
+                "area": org.area_id,
+                "joint_type": org.joint_type,
+                "founded_on": org.founded_on,
+                "is_active": org.is_active,
+            },
+            user=request.user,
+            org=org,
+        )
+    return render(request, "web/party/org_form.html", {"form": form, "org": org})
 
 
 @login_required
