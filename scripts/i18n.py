@@ -68,12 +68,30 @@ def fill_zh_hans():
 
 def missing_english():
     po = polib.pofile(str(po_path("en")))
-    return [e.msgid for e in po if e.obsolete is False and (not e.translated() or "fuzzy" in e.flags)]
+    return [e.msgid for e in po if not e.obsolete and (not e.translated() or "fuzzy" in e.flags)]
+
+
+LANGUAGE_NAMES = {"zh_Hans": "zh-Hans", "zh_Hant": "zh-Hant", "en": "en"}
+
+
+def set_header(po, locale):
+    po.metadata_is_fuzzy = False
+    po.metadata.update(
+        {
+            "Project-Id-Version": "gridgov",
+            "Language": LANGUAGE_NAMES[locale],
+            "Language-Team": LANGUAGE_NAMES[locale],
+            "Last-Translator": "gridgov",
+            "Plural-Forms": "nplurals=1; plural=0;" if locale.startswith("zh") else "nplurals=2; plural=(n != 1);",
+        }
+    )
 
 
 def compile_all():
     for locale in LOCALES:
         po = polib.pofile(str(po_path(locale)))
+        set_header(po, locale)
+        po.save()
         po.save_as_mofile(str(po_path(locale).with_suffix(".mo")))
 
 
