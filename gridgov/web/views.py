@@ -4,8 +4,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from gridgov.org.models import Area
-from gridgov.org.scope import user_roles
+from gridgov.org.models import RoleAssignment
 
 
 @never_cache
@@ -22,5 +21,5 @@ def healthz(request):
 
 @login_required
 def home(request):
-    areas = Area.objects.visible_to(request.user).filter(level__in=["street", "community", "grid"])[:50]
-    return render(request, "web/home.html", {"areas": areas, "roles": sorted(user_roles(request.user))})
+    assignments = RoleAssignment.objects.active().filter(user=request.user).select_related("area")
+    return render(request, "web/home.html", {"assignments": assignments.order_by("area__code", "role")})
