@@ -25,11 +25,6 @@ def forget_roles(user):
         del user._gridgov_roles
 
 
-def user_roles(user) -> set[str]:
-    role_codes(user, ())  # fills the cache
-    return {role for role, _ in getattr(user, "_gridgov_roles", [])}
-
-
 def covers(user, roles, code: str) -> bool:
     """True when one of the user's `roles` sits on this area or above it."""
     if getattr(user, "is_superuser", False):

@@ -1,9 +1,7 @@
 import rules
 
 from gridgov.org import roles as R
-from gridgov.org.roles import Role
 from gridgov.org.rules import holds
-from gridgov.org.scope import role_codes
 
 
 @rules.predicate
@@ -44,11 +42,3 @@ rules.add_perm("people.unmask_id_number", holds(R.UNMASK_ID_NUMBER))
 rules.add_perm("people.unmask_phone", holds(R.UNMASK_PHONE))
 rules.add_perm("people.export", holds(R.EXPORT_PEOPLE))
 rules.add_perm("people.import_households", holds(R.IMPORT_PEOPLE))
-
-
-def may_unmask(user, obj, field) -> bool:
-    return user.has_perm(f"people.unmask_{field}", obj)
-
-
-def is_resident_only(user) -> bool:
-    return not user.is_superuser and role_codes(user, set(Role) - {Role.RESIDENT}) == []
