@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -126,8 +127,8 @@ class Household(models.Model):
     def full_address(self):
         parts = [self.area.name]
         if self.unit:
-            parts.append(f"{self.unit}单元")
-        parts.append(f"{self.room}室")
+            parts.append(gettext("%(unit)s单元") % {"unit": self.unit})
+        parts.append(gettext("%(room)s室") % {"room": self.room})
         return "".join(parts)
 
 

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -23,30 +23,30 @@ from gridgov.org.models import Area, Level, PartyOrg
 from gridgov.people.models import Household, HukouStatus, PartyMember, Resident
 
 STEPS = {
-    "planned": _lazy("规划演示城市"),
-    "areas": _lazy("写入区域"),
-    "orgs": _lazy("写入党组织"),
-    "households": _lazy("写入住户"),
-    "residents": _lazy("写入居民"),
-    "tags": _lazy("写入人群标签"),
-    "members": _lazy("写入党员"),
-    "workers": _lazy("写入网格员"),
-    "accounts": _lazy("创建演示账号"),
+    "planned": gettext_lazy("规划演示城市"),
+    "areas": gettext_lazy("写入区域"),
+    "orgs": gettext_lazy("写入党组织"),
+    "households": gettext_lazy("写入住户"),
+    "residents": gettext_lazy("写入居民"),
+    "tags": gettext_lazy("写入人群标签"),
+    "members": gettext_lazy("写入党员"),
+    "workers": gettext_lazy("写入网格员"),
+    "accounts": gettext_lazy("创建演示账号"),
 }
 SUMMARY_COLUMNS = [
-    _lazy("街道"),
-    _lazy("社区"),
-    _lazy("网格"),
-    _lazy("微网格"),
-    _lazy("院落"),
-    _lazy("楼栋"),
-    _lazy("户"),
-    _lazy("居民"),
-    _lazy("流动人口"),
-    _lazy("党员"),
-    _lazy("党组织"),
+    gettext_lazy("街道"),
+    gettext_lazy("社区"),
+    gettext_lazy("网格"),
+    gettext_lazy("微网格"),
+    gettext_lazy("院落"),
+    gettext_lazy("楼栋"),
+    gettext_lazy("户"),
+    gettext_lazy("居民"),
+    gettext_lazy("流动人口"),
+    gettext_lazy("党员"),
+    gettext_lazy("党组织"),
 ]
-ACCOUNT_COLUMNS = [_lazy("用户名"), _lazy("角色"), _lazy("区域"), _lazy("密码")]
+ACCOUNT_COLUMNS = [gettext_lazy("用户名"), gettext_lazy("角色"), gettext_lazy("区域"), gettext_lazy("密码")]
 
 
 class Command(BaseCommand):
