@@ -104,7 +104,7 @@ class AreaViewSet(CreateUpdateMixin, mixins.ListModelMixin, mixins.RetrieveModel
         responses={200: serializers.AreaSerializer, 404: OpenApiResponse(description=_("该点不在您可见的区域内。"))},
     )
     @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
-    def locate(self, request):
+    def locate(self, request, format=None):
         query = serializers.LocateQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         area_id = geoindex.locate_id(query.validated_data["lng"], query.validated_data["lat"])
@@ -210,7 +210,7 @@ class ResidentViewSet(CreateUpdateMixin, mixins.ListModelMixin, mixins.RetrieveM
         },
     )
     @action(detail=True, methods=["post"], serializer_class=serializers.UnmaskSerializer)
-    def unmask(self, request, pk=None):
+    def unmask(self, request, pk=None, format=None):
         resident = self.get_object()
         form = serializers.UnmaskSerializer(data=request.data)
         form.is_valid(raise_exception=True)
@@ -230,7 +230,7 @@ class ResidentViewSet(CreateUpdateMixin, mixins.ListModelMixin, mixins.RetrieveM
         responses={201: serializers.ResidentTagSerializer},
     )
     @action(detail=True, methods=["post"], serializer_class=serializers.SetTagSerializer)
-    def tags(self, request, pk=None):
+    def tags(self, request, pk=None, format=None):
         resident = self.get_object()
         form = serializers.SetTagSerializer(data=request.data)
         form.is_valid(raise_exception=True)
@@ -253,7 +253,7 @@ class ResidentViewSet(CreateUpdateMixin, mixins.ListModelMixin, mixins.RetrieveM
         url_path=rf"tags/(?P<tag>{TAG_PATTERN})/remove",
         serializer_class=serializers.RemoveTagSerializer,
     )
-    def remove_tag(self, request, tag, pk=None):
+    def remove_tag(self, request, tag, pk=None, format=None):
         resident = self.get_object()
         form = serializers.RemoveTagSerializer(data=request.data)
         form.is_valid(raise_exception=True)

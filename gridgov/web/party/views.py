@@ -14,7 +14,7 @@ from gridgov.lib.errors import require
 from gridgov.org.actions import create_party_org, update_party_org
 from gridgov.org.models import PARTY_RANK, PartyOrg, PartyOrgKind
 from gridgov.people.actions import set_responsibility_households
-from gridgov.people.models import PartyMember
+from gridgov.people.models import Household, PartyMember, Resident
 from gridgov.web.party.forms import PartyMemberFilter, PartyOrgFilter, PartyOrgForm, ResponsibilityForm
 
 MEMBERS_PER_PAGE = 50
@@ -263,15 +263,24 @@ def partymember_detail(request, pk):
             user=request.user,
             member=member,
         )
+    # A member may serve across a grid line; the viewer sees only the households and the
+    # home that are in their own scope, and a count of the rest.
+    duty = member.responsibility_households.all()
+    visible_duty = Household.objects.visible_to(request.user).filter(pk__in=duty.values("pk"))
     households = [
         {"household": h, "url": url_or_none("household-detail", h.pk)}
-        for h in member.responsibility_households.select_related("area").order_by("area__code", "unit", "room")
+        for h in visible_duty.select_related("area").order_by("area__code", "unit", "room")
     ]
+    hidden_households = duty.count() - len(households)
+    resident_visible = (
+        member.resident_id is not None
+        and Resident.objects.visible_to(request.user).filter(pk=member.resident_id).exists()
+    )
     org_visible = (
         member.party_org_id is not None
         and PartyOrg.objects.visible_to(request.user).filter(pk=member.party_org_id).exists()
     )
-    resident_url = url_or_none("resident-detail", member.resident_id) if member.resident_id else None
+    resident_url = url_or_none("resident-detail", member.resident_id) if resident_visible else None
     return render(
         request,
         "web/party/member_detail.html",
@@ -281,5 +290,7 @@ def partymember_detail(request, pk):
             "form": form,
             "org_visible": org_visible,
             "resident_url": resident_url,
+            "resident_visible": resident_visible,
+            "hidden_households": hidden_households,
         },
     )
