@@ -179,9 +179,17 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "gridgov.accounts.backends.axes_username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# Axes keeps the POST of a failed login; a resident's phone and code must not be in it.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "phone", "code"]
 
 # Resident login codes: how they are delivered, how long they live.
 OTP_CHANNEL = env("OTP_CHANNEL", "gridgov.accounts.channels.ConsoleChannel")
+if not (DEBUG or DEMO_MODE or TESTING) and OTP_CHANNEL.endswith(".ConsoleChannel"):
+    raise ImproperlyConfigured(
+        "Production mode needs OTP_CHANNEL set to a real delivery channel "
+        "(e.g. gridgov.accounts.channels.HttpSmsChannel with OTP_SMS_GATEWAY_URL); "
+        "the console channel prints residents' login codes to the log."
+    )
 OTP_SMS_GATEWAY_URL = env("OTP_SMS_GATEWAY_URL", "")
 OTP_SMS_GATEWAY_TOKEN = env("OTP_SMS_GATEWAY_TOKEN", "")
 OTP_TTL_SECONDS = int(env("OTP_TTL_SECONDS", 300))

@@ -108,6 +108,7 @@ def test_bad_phone_number_is_explained(client, db):
     [
         ({}, "SECRET_KEY"),
         ({"SECRET_KEY": "x" * 50}, "PII_KEY"),
+        ({"SECRET_KEY": "x" * 50, "PII_KEY": "p" * 40}, "OTP_CHANNEL"),
     ],
 )
 def test_production_mode_refuses_the_demo_secrets(extra, message):
@@ -127,6 +128,8 @@ def test_production_mode_starts_with_real_secrets():
             "SECRET_KEY": "k3J!x9#mQ2$vR7&nP4*wL8^zT1@bY6(cF0)hD5-gS3+aE2=uN9",
             "PII_KEY": "p" * 40,
             "ALLOWED_HOSTS": "gridgov.example",
+            "OTP_CHANNEL": "gridgov.accounts.channels.HttpSmsChannel",
+            "OTP_SMS_GATEWAY_URL": "https://sms.example/send",
         }
     )
     result = subprocess.run(

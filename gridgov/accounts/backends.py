@@ -12,15 +12,16 @@ class PhoneCodeBackend:
             return None
         from gridgov.people.models import Resident
 
-        resident = (
+        # Families often register one phone for several people: with more than one match
+        # we cannot tell who is logging in, so nobody is (their SMS says why).
+        matches = list(
             Resident.objects.with_phone(phone)
             .filter(moved_out_on__isnull=True)
-            .select_related("household__area", "user")
-            .first()
+            .select_related("household__area", "user")[:2]
         )
-        if resident is None or not otp.check_code(phone, code):
+        if len(matches) != 1 or not otp.check_code(phone, code):
             return None
-        return resident_user(resident)
+        return resident_user(matches[0])
 
     def get_user(self, user_id):
         return get_user_model().objects.filter(pk=user_id, is_active=True).first()

@@ -1,5 +1,6 @@
 """Resident login by phone number and a one-time code."""
 
+import logging
 import secrets
 from datetime import timedelta
 
@@ -13,6 +14,8 @@ from django.utils.translation import gettext as _
 from gridgov.accounts.channels import get_channel
 from gridgov.accounts.models import LoginCode
 from gridgov.lib import idcard, pii
+
+log = logging.getLogger("gridgov.accounts")
 
 
 def send_code(phone: str) -> None:
@@ -31,12 +34,20 @@ def send_code(phone: str) -> None:
         expires_at=timezone.now() + timedelta(seconds=settings.OTP_TTL_SECONDS),
     )
     # Only registered residents get a message; the answer to the caller is the same.
-    if Resident.objects.with_phone(phone).filter(moved_out_on__isnull=True).exists():
+    # The message goes to the phone itself, so it may say what the web page must not.
+    registered = Resident.objects.with_phone(phone).filter(moved_out_on__isnull=True).count()
+    if registered == 1:
         minutes = settings.OTP_TTL_SECONDS // 60
-        get_channel().send(
-            phone,
-            _("【网格治理】您的登录验证码是 %(code)s，%(minutes)s分钟内有效。") % {"code": code, "minutes": minutes},
-        )
+        body = _("【网格治理】您的登录验证码是 %(code)s，%(minutes)s分钟内有效。") % {"code": code, "minutes": minutes}
+    elif registered > 1:
+        body = _("【网格治理】这个手机号登记在多位家庭成员名下，无法确定登录人。请联系社区为每人登记自己的手机号。")
+    else:
+        return
+    try:
+        get_channel().send(phone, body)
+    except Exception as exc:  # any gateway failure: tell the user, never a 500
+        log.warning("login code not delivered: %s", exc.__class__.__name__)
+        raise ValidationError(_("短信暂时发不出去，请稍后再试，或联系社区。")) from None
 
 
 @transaction.atomic

@@ -1,4 +1,9 @@
-"""Admin classes that obey the same scope and rules as the pages and the API."""
+"""Admin classes that obey the same scope and rules as the pages and the API.
+
+For everyone but a system administrator the admin is read-only: every change goes
+through the pages and the API, which call the actions (permission on the new values,
+validation, history, access log). The admin's own forms would bypass all of that.
+"""
 
 from django.contrib import admin
 
@@ -17,13 +22,26 @@ class ScopedAdmin(admin.ModelAdmin):
         return request.user.is_active and request.user.is_staff
 
     def has_view_permission(self, request, obj=None):
-        return self._perm(request, "view", obj) or self._perm(request, "change", obj)
+        return self._perm(request, "view", obj)
 
-    def has_add_permission(self, request):
-        return self._perm(request, "add")
+    def has_add_permission(self, request, obj=None):
+        return request.user.is_superuser
 
     def has_change_permission(self, request, obj=None):
-        return self._perm(request, "change", obj)
+        return request.user.is_superuser
 
     def has_delete_permission(self, request, obj=None):
-        return self._perm(request, "delete", obj)
+        return request.user.is_superuser
+
+
+class ReadOnlyInline:
+    """Inline rows follow their parent: changed in the admin by a system administrator only."""
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser

@@ -9,8 +9,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gridgov.lib.errors import require, save_as
+from gridgov.org import roles as R
 from gridgov.org.models import Area, PartyOrg, RoleAssignment
-from gridgov.org.scope import forget_roles
+from gridgov.org.roles import GRANTABLE
+from gridgov.org.scope import covers, forget_roles
 
 AREA_FIELDS = ("name", "level", "boundary", "note", "is_active")
 
@@ -55,12 +57,25 @@ def create_party_org(user, *, area, name, kind, parent=None, joint_type="", foun
     return org
 
 
+def may_grant(user, role, area) -> bool:
+    if user.is_superuser:
+        return True
+    return any(role in GRANTABLE.get(held, ()) for held in (r for r in R.MANAGE_ROLES if covers(user, {r}, area.code)))
+
+
 @transaction.atomic
 def assign_role(user, *, target_user, role, area, ends_on=None):
     require(user, "org.add_roleassignment", area)
-    assignment, _created = RoleAssignment.objects.update_or_create(
-        user=target_user, role=role, area=area, defaults={"ends_on": ends_on}
+    if target_user == user and not user.is_superuser:
+        raise PermissionDenied(_("不能给自己授予角色。"))
+    if not may_grant(user, role, area):
+        raise PermissionDenied(_("您不能授予这个角色。"))
+    assignment = RoleAssignment.objects.filter(user=target_user, role=role, area=area).first() or RoleAssignment(
+        user=target_user, role=role, area=area
     )
+    assignment.ends_on = ends_on
+    assignment.full_clean()
+    save_as(user, assignment)
     forget_roles(target_user)
     return assignment
 

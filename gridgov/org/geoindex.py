@@ -27,8 +27,7 @@ def locate_id(lng: float, lat: float):
 
 @receiver(post_save, sender=Area)
 def _boundary_saved(sender, instance, **kwargs):
-    if instance.boundary is not None or getattr(instance, "_had_boundary", False):
-        GeoIndexVersion.bump()
+    if getattr(instance, "_index_stale", False):
         index.invalidate()
 
 

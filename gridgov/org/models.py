@@ -163,15 +163,28 @@ class Area(models.Model):
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
-        instance._had_boundary = instance.__dict__.get("boundary") is not None
+        instance._loaded_boundary = instance.__dict__.get("boundary")
+        instance._loaded_active = instance.__dict__.get("is_active")
         return instance
+
+    def boundary_changed(self) -> bool:
+        """True when this save changes what the point -> area index must hold."""
+        if not hasattr(self, "_loaded_boundary"):
+            return self.boundary is not None
+        return self.boundary != self._loaded_boundary or (
+            self.boundary is not None and self.is_active != self._loaded_active
+        )
 
     def save(self, *args, **kwargs):
         if self.boundary:
             centroid = geo.parse_boundary(self.boundary).representative_point()
             self.center_lng, self.center_lat = round(centroid.x, 7), round(centroid.y, 7)
+        # Read by the post_save receiver in geoindex, which drops this process's index.
+        self._index_stale = self.boundary_changed()
         super().save(*args, **kwargs)
-        self._had_boundary = self.boundary is not None
+        if self._index_stale:
+            GeoIndexVersion.bump()
+        self._loaded_boundary, self._loaded_active = self.boundary, self.is_active
 
 
 class GeoIndexVersion(models.Model):
@@ -306,7 +319,7 @@ class PartyOrg(models.Model):
 class RoleAssignmentQuerySet(models.QuerySet):
     def active(self):
         today = timezone.localdate()
-        return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        return self.filter(starts_on__lte=today).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
 
     def visible_to(self, user):
         return self.filter(scope_q(user, R.MANAGE_ROLES | R.READ_ACCESS_LOG)) | self.filter(user=user)

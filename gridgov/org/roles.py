@@ -30,3 +30,12 @@ UNMASK_PHONE = STAFF
 READ_ACCESS_LOG = frozenset({Role.AUDITOR, Role.STREET_ADMIN})
 VIEW_PARTY = STAFF | {Role.AUDITOR, Role.PARTY_MEMBER}
 MANAGE_PARTY = frozenset({Role.STREET_ADMIN, Role.COMMUNITY_STAFF})
+
+# Which roles a holder may grant to others, on their own area or below. Nobody grants
+# a role to themselves, and only a system administrator makes street admins or auditors.
+GRANTABLE = {
+    Role.STREET_ADMIN: frozenset(set(Role) - {Role.STREET_ADMIN, Role.AUDITOR}),
+    Role.COMMUNITY_STAFF: frozenset(
+        {Role.GRID_WORKER, Role.PARTY_MEMBER, Role.VOLUNTEER, Role.UNIT_CONTACT, Role.RESIDENT}
+    ),
+}

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from gridgov.lib.admin import ScopedAdmin
+from gridgov.lib.admin import ReadOnlyInline, ScopedAdmin
 from gridgov.people.models import GridWorker, Household, PartyMember, Resident, ResidentTag
 
 # Personal data is shown masked in the admin too; unmasking is done on the resident
@@ -16,7 +16,7 @@ class HouseholdAdmin(ScopedAdmin, SimpleHistoryAdmin):
     raw_id_fields = ("area",)
 
 
-class ResidentTagInline(admin.TabularInline):
+class ResidentTagInline(ReadOnlyInline, admin.TabularInline):
     model = ResidentTag
     extra = 0
     fields = ("tag", "set_on", "set_reason", "removed_on", "removed_reason")

@@ -42,7 +42,10 @@
       snapIgnore: false
     });
     if (feature.role !== "context") {
-      layer.bindTooltip(feature.name, {
+      // Leaflet puts a string tooltip in as HTML; an area name is user text, so hand it a text node.
+      var label = document.createElement("span");
+      label.textContent = feature.name;
+      layer.bindTooltip(label, {
         permanent: true,
         direction: "center",
         className: "areas-label areas-label-" + feature.role
