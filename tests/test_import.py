@@ -2,13 +2,22 @@
 
 import datetime
 import io
+import os
+import time
+import uuid
+import zipfile
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.urls import reverse
+from django.utils.module_loading import autodiscover_modules
+from huey.contrib.djhuey import HUEY
 from openpyxl import Workbook, load_workbook
 
 from gridgov.audit.models import AccessLog, Action
+from gridgov.lib import pii
 from gridgov.lib.idcard import make_id_number
 from gridgov.people import importing
 from gridgov.people.models import Household, Resident, ResidentTag, Tag
@@ -411,6 +420,157 @@ def test_page_previews_then_imports_on_confirm(client_for, roster, settings, tmp
     assert "导入完成" in result
     assert counts()[1] == before[1] + 5
     assert not list((tmp_path / "media" / "imports").iterdir())
+
+
+def session_for(world, name):
+    """A client with its own session (client_for shares one client, so one session)."""
+    client = Client()
+    client.force_login(world.users[name], backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+def stored_uploads(media):
+    return sorted((media / "imports").iterdir()) if (media / "imports").exists() else []
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def test_uploaded_roster_is_stored_encrypted_under_a_random_name(client_for, roster, media):
+    rows = good_rows()
+    path = roster(rows, name="甲社区张三家名单.xlsx")
+    location = upload(client_for("community"), path)["Location"]
+
+    [stored] = stored_uploads(media)
+    token = uuid.UUID(stored.name.removesuffix(".enc"))  # the name is the token and nothing else
+    assert str(token) in location
+    sealed = stored.read_bytes()
+    assert b"PK\x03\x04" not in sealed and not zipfile.is_zipfile(stored)
+    for row in rows:
+        assert row["身份证号"].encode() not in sealed
+        assert row["手机号"].encode() not in sealed or not row["手机号"]
+    # Sealed with the PII key: the one key that opens it gives back exactly what was sent.
+    assert pii.decrypt_bytes(sealed) == path.read_bytes()
+
+
+def test_encrypted_upload_still_previews_and_imports(client_for, roster, media):
+    client = client_for("community")
+    location = upload(client, roster(good_rows()))["Location"]
+    html = client.get(location).content.decode()
+    assert "确认导入（5 人）" in html and "139****0001" in html
+    assert client.post(location).status_code == 302
+    assert Resident.objects.count() == 4 + 5
+    assert stored_uploads(media) == []
+
+
+def test_cancel_deletes_the_upload_and_the_preview_is_gone(client_for, roster, media):
+    client = client_for("community")
+    location = upload(client, roster(good_rows()))["Location"]
+    token = location.rstrip("/").rsplit("/", 1)[-1]
+    assert "取消" in client.get(location).content.decode()
+    before = counts()
+
+    response = client.post(reverse("household-import-cancel", kwargs={"token": token}), follow=True)
+    assert response.redirect_chain == [(reverse("household-import"), 302)]
+    assert "已取消导入，上传的文件已从服务器删除" in response.content.decode()
+    assert stored_uploads(media) == []
+    assert counts() == before
+    again = client.post(location, follow=True)
+    assert "这次上传已失效" in again.content.decode()
+    assert counts() == before
+
+
+def test_cancel_from_the_error_preview_deletes_the_upload(client_for, roster, media):
+    client = client_for("community")
+    rows = good_rows()
+    rows[2]["身份证号"] = "123"
+    location = upload(client, roster(rows))["Location"]
+    token = location.rstrip("/").rsplit("/", 1)[-1]
+    page = client.get(location).content.decode()
+    assert reverse("household-import-cancel", kwargs={"token": token}) in page
+    client.post(reverse("household-import-cancel", kwargs={"token": token}))
+    assert stored_uploads(media) == []
+
+
+def test_cancel_cannot_delete_another_sessions_upload(roster, media, world):
+    owner = session_for(world, "community")
+    location = upload(owner, roster(good_rows()))["Location"]
+    token = location.rstrip("/").rsplit("/", 1)[-1]
+    stranger = session_for(world, "street")
+    response = stranger.post(reverse("household-import-cancel", kwargs={"token": token}))
+    assert response.status_code == 302
+    assert len(stored_uploads(media)) == 1
+    assert "确认导入" in owner.get(location).content.decode()
+
+
+def test_cancel_needs_import_permission_and_a_post(roster, media, world):
+    owner = session_for(world, "community")
+    location = upload(owner, roster(good_rows()))["Location"]
+    cancel = reverse("household-import-cancel", kwargs={"token": location.rstrip("/").rsplit("/", 1)[-1]})
+    assert session_for(world, "grid").post(cancel).status_code == 403
+    assert owner.get(cancel).status_code == 405
+    assert len(stored_uploads(media)) == 1
+
+
+def age(path, seconds):
+    then = time.time() - seconds
+    os.utime(path, (then, then))
+
+
+def test_sweep_task_removes_only_uploads_older_than_two_hours(roster, media, world):
+    from gridgov.people.tasks import sweep_import_uploads
+
+    abandoned, fresh = session_for(world, "community"), session_for(world, "street")
+    abandoned_at = upload(abandoned, roster(good_rows(), name="a.xlsx"))["Location"]
+    [abandoned_file] = stored_uploads(media)
+    fresh_at = upload(fresh, roster(good_rows(), name="b.xlsx"))["Location"]
+    [fresh_file] = [f for f in stored_uploads(media) if f != abandoned_file]
+    age(abandoned_file, 2 * 3600 + 60)
+    age(fresh_file, 2 * 3600 - 60)
+    # A clear-text roster left behind by the version that did not encrypt.
+    legacy = media / "imports" / f"{uuid.uuid4()}.xlsx"
+    legacy.write_bytes(b"PK\x03\x04 clear roster")
+    age(legacy, 3 * 86400)
+
+    # huey runs tasks in-process under tests (immediate mode), so this is the real job.
+    sweep_import_uploads()
+    assert stored_uploads(media) == [fresh_file]
+    assert "这次上传已失效" in abandoned.get(abandoned_at, follow=True).content.decode()
+    assert "确认导入" in fresh.get(fresh_at).content.decode()
+
+
+def test_sweep_task_is_discovered_by_huey_and_runs_every_half_hour():
+    autodiscover_modules("tasks")  # what huey's run_huey does at start
+    names = lambda minute: {t.name for t in HUEY.read_periodic(datetime.datetime(2025, 3, 1, 10, minute))}  # noqa: E731
+    assert any(n.endswith("sweep_import_uploads") for n in names(0))
+    assert any(n.endswith("sweep_import_uploads") for n in names(30))
+    assert not any(n.endswith("sweep_import_uploads") for n in names(15))
+
+
+def test_a_new_upload_also_sweeps_stale_ones(roster, media, world):
+    upload(session_for(world, "street"), roster(good_rows(), name="a.xlsx"))
+    [stale] = stored_uploads(media)
+    age(stale, 2 * 3600 + 60)
+    upload(session_for(world, "community"), roster(good_rows(), name="b.xlsx"))
+    assert stale not in stored_uploads(media) and len(stored_uploads(media)) == 1
+
+
+def test_upload_older_than_two_hours_is_refused_even_before_the_sweep(client_for, roster, media):
+    client = client_for("community")
+    path = roster(good_rows())
+    location = upload(client, path)["Location"]
+    [stored] = stored_uploads(media)
+    # Sealed three hours ago but the file itself looks new: the sweep would keep it.
+    fernet = pii._keys(django_settings.PII_KEY)[0]
+    stored.write_bytes(fernet.encrypt_at_time(path.read_bytes(), int(time.time()) - 3 * 3600))
+    before = counts()
+    response = client.post(location, follow=True)
+    assert "这次上传已失效" in response.content.decode()
+    assert counts() == before
+    assert stored_uploads(media) == []
 
 
 def test_page_shows_row_errors_and_cannot_confirm(client_for, roster, settings, tmp_path):

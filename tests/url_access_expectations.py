@@ -149,6 +149,9 @@ PROBES = [
         data={"clear": "on", "reason": REASON},
         reveals="export",
     ),
+    # Exact search by number is posted (the number stays out of URLs) and answered with
+    # a redirect to the list under an opaque token.
+    P("household-lookup", VIEW_PEOPLE_ANYWHERE, label="post", method="post", data={"phone": "13800000001"}),
     P("household-create", STAFF_ANYWHERE),
     P("household-detail", VIEW_HOUSEHOLD, obj="household"),
     P("household-edit", STAFF, obj="household"),
@@ -204,6 +207,7 @@ PROBES = [
     P("household-import-done", MANAGERS_ANYWHERE),
     P("household-import-preview", MANAGERS_ANYWHERE, obj="import_token"),
     P("household-import-preview", MANAGERS_ANYWHERE, label="post-confirm", method="post", obj="import_token"),
+    P("household-import-cancel", MANAGERS_ANYWHERE, label="post", method="post", obj="import_token"),
     P("accesslog-list", AUDITORS),
     P("accesslog-verify", AUDITORS, label="post", method="post"),
     # --- REST API ---------------------------------------------------------------------
@@ -218,6 +222,8 @@ PROBES = [
     api("api:household-detail", VIEW_HOUSEHOLD, obj="household"),
     api("api:household-detail", STAFF, label="patch", method="patch", obj="household", data={"note": "已走访"}),
     api("api:resident-list", LOGGED_IN),
+    # Answers every logged-in user, cut down to the rows whose private data they may see.
+    api("api:resident-search", LOGGED_IN, label="post", method="post", data={"phone": "13800000001"}),
     api("api:resident-detail", VIEW_HOUSEHOLD, obj="resident"),
     api("api:resident-detail", STAFF, label="patch", method="patch", obj="resident", data={"note": "已走访"}),
     api(

@@ -42,6 +42,18 @@ def decrypt(token: str) -> str:
         raise ValueError("personal data cannot be decrypted with this PII_KEY") from exc
 
 
+def encrypt_bytes(data: bytes) -> bytes:
+    """Seal a whole file (e.g. an uploaded roster) under the same key as the personal data."""
+    fernet, _ = _keys(settings.PII_KEY)
+    return fernet.encrypt(data)
+
+
+def decrypt_bytes(token: bytes, ttl: int | None = None) -> bytes:
+    """Open a sealed file; InvalidToken when it is older than ttl seconds or not ours."""
+    fernet, _ = _keys(settings.PII_KEY)
+    return fernet.decrypt(token, ttl=ttl)
+
+
 def digest(value: str) -> str:
     """Keyed hash of the normalised value: equal values give equal digests."""
     _, key = _keys(settings.PII_KEY)

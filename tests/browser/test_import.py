@@ -87,3 +87,25 @@ def test_grid_worker_is_refused(page, live_server, login_as):
     login_as("grid")
     response = page.goto(f"{live_server.url}/import/")
     assert response.status == 403
+
+
+@pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_cancel_on_the_preview_deletes_the_uploaded_file(page, live_server, login_as, media, tmp_path, size):
+    name = "phone" if size == PHONE else "desktop"
+    page.set_viewport_size(size)
+    login_as("community", "/import/")
+    page.set_input_files("#id_file", str(write_roster(tmp_path / "甲社区名单.xlsx", good_rows())))
+    page.get_by_role("button", name="上传并检查").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1").inner_text() == "导入预览"
+    [stored] = list((media / "imports").iterdir())
+    assert b"PK\x03\x04" not in stored.read_bytes()
+
+    page.get_by_role("button", name="取消", exact=True).click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1").inner_text() == "导入住户名单"
+    assert "已取消导入，上传的文件已从服务器删除" in page.locator(".messages").inner_text()
+    assert list((media / "imports").iterdir()) == []
+    assert Resident.objects.count() == 4
+    assert_accessible(page)
+    page.screenshot(path=f"/tmp/import-cancelled-{name}.png", full_page=True)

@@ -7,4 +7,5 @@ urlpatterns = [
     path("template.xlsx", views.template, name="household-import-template"),
     path("done/", views.done, name="household-import-done"),
     path("<uuid:token>/", views.preview, name="household-import-preview"),
+    path("<uuid:token>/cancel/", views.cancel, name="household-import-cancel"),
 ]

@@ -1,17 +1,16 @@
 """Household roster import: upload, dry-run preview, confirm, result.
 
-The uploaded workbook is kept on the server under MEDIA_ROOT/imports/<uuid>.xlsx and
-its token in the session, and it is parsed again on confirm: what gets written is
+The uploaded workbook is kept on the server, encrypted (gridgov/people/uploads.py),
+and its token in the session, and it is parsed again on confirm: what gets written is
 always what the server checked, never a copy of the parsed rows sent back by the browser.
+The stored file is deleted on import, on cancel, on the next upload, and by the
+periodic sweep once it is two hours old.
 """
 
 import io
-import time
-import uuid
 from dataclasses import asdict
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,34 +24,26 @@ from gridgov.org import roles as R
 from gridgov.org.models import Area, Level
 from gridgov.org.scope import scope_q
 from gridgov.people import importing
+from gridgov.people import uploads as storage
 from gridgov.web.imports.forms import UploadForm
 
 SESSION_KEY = "household_import"
 RESULT_KEY = "household_import_result"
 PREVIEW_ROWS = 50
-# Uploads never confirmed are removed after this long (checked on each new upload).
-STALE_SECONDS = 24 * 3600
-
-
-def _folder() -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports"
-
-
-def _path(token) -> Path:
-    return _folder() / f"{uuid.UUID(str(token))}.xlsx"
 
 
 def _discard(request):
     pending = request.session.pop(SESSION_KEY, None)
     if pending:
-        _path(pending["token"]).unlink(missing_ok=True)
+        storage.delete(pending["token"])
 
 
-def _sweep():
-    cutoff = time.time() - STALE_SECONDS
-    for old in _folder().glob("*.xlsx"):
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
+def _pending(request, token):
+    """This session's upload with this token, or None."""
+    pending = request.session.get(SESSION_KEY)
+    if pending and pending["token"] == str(token):
+        return pending
+    return None
 
 
 @login_required
@@ -62,13 +53,9 @@ def upload(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         _discard(request)
-        token = uuid.uuid4()
-        _folder().mkdir(parents=True, exist_ok=True)
-        with open(_path(token), "wb") as out:
-            for chunk in form.cleaned_data["file"].chunks():
-                out.write(chunk)
+        token = storage.save(form.cleaned_data["file"])
         request.session[SESSION_KEY] = {"token": str(token), "name": Path(form.cleaned_data["file"].name).name}
-        _sweep()
+        storage.sweep()
         return redirect("household-import-preview", token=token)
     return render(request, "web/imports/upload.html", {"form": form})
 
@@ -90,12 +77,15 @@ def template(request):
 @require_http_methods(["GET", "POST"])
 def preview(request, token):
     require(request.user, importing.PERMISSION)
-    pending = request.session.get(SESSION_KEY)
-    if not pending or pending["token"] != str(token) or not _path(token).exists():
-        # Another session's upload, one already imported, or one swept away as stale.
+    pending = _pending(request, token)
+    workbook = storage.open_upload(token) if pending else None
+    if workbook is None:
+        # Another session's upload, one already imported or cancelled, or a stale one.
+        if pending:
+            request.session.pop(SESSION_KEY, None)
         messages.error(request, _("这次上传已失效，请重新上传文件。"))
         return redirect("household-import")
-    plan = importing.parse(_path(token), request.user, file_name=pending["name"])
+    plan = importing.parse(workbook, request.user, file_name=pending["name"])
 
     if request.method == "POST" and plan.ok:
         try:
@@ -121,6 +111,17 @@ def preview(request, token):
             "form": UploadForm(),
         },
     )
+
+
+@login_required
+@require_http_methods(["POST"])
+def cancel(request, token):
+    require(request.user, importing.PERMISSION)
+    # Only this session's own upload is deleted: a token alone proves nothing.
+    if _pending(request, token):
+        _discard(request)
+        messages.success(request, _("已取消导入，上传的文件已从服务器删除。"))
+    return redirect("household-import")
 
 
 @login_required
