@@ -33,7 +33,7 @@ test: dev-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	GRIDGOV_TESTING=1 $(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n 2 --dist loadfile
 
 lint: dev-deps
 	$(VENV)/bin/ruff check .

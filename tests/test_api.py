@@ -5,12 +5,13 @@ import datetime
 import re
 
 import pytest
+from django.db.models.signals import pre_save
 from rest_framework.test import APIClient
 
 from gridgov.audit.models import AccessLog
 from gridgov.lib.idcard import make_id_number
 from gridgov.org.models import Area
-from gridgov.people.models import Resident, ResidentTag
+from gridgov.people.models import Household, Resident, ResidentTag
 from tests.personas import PASSWORD
 
 V1 = "/api/v1"
@@ -109,8 +110,8 @@ def test_grid_worker_cannot_reach_other_grid_through_filters(world, api_for):
     g2 = world.areas["g2"].code
     assert results(api.get(f"{V1}/residents/", {"under": g2})) == []
     assert results(api.get(f"{V1}/households/", {"under": g2})) == []
-    assert results(api.get(f"{V1}/residents/", {"id_number": wang.clear_id_number})) == []
-    assert results(api.get(f"{V1}/residents/", {"phone": "13800000003"})) == []
+    assert results(search(api, id_number=wang.clear_id_number)) == []
+    assert results(search(api, phone="13800000003")) == []
     assert results(api.get(f"{V1}/residents/", {"name": "王"})) == []
     # 赵女士 (乙一网格) is the only 低保户; the grid worker's own 独居老人 still shows.
     assert results(api.get(f"{V1}/residents/", {"tag": "low_income"})) == []
@@ -118,12 +119,49 @@ def test_grid_worker_cannot_reach_other_grid_through_filters(world, api_for):
     assert zhao.pk not in ids(api.get(f"{V1}/residents/", {"hukou_status": "floating"}))
 
 
-def test_exact_number_filters_find_the_resident_for_staff_who_may_see_them(world, api_for):
+def search(api, **numbers):
+    return api.post(f"{V1}/residents/search/", numbers, format="json")
+
+
+def test_exact_number_search_finds_the_resident_for_staff_who_may_see_them(world, api_for):
     api = api_for("community")
     wang = world.residents["wang"]
-    assert ids(api.get(f"{V1}/residents/", {"id_number": wang.clear_id_number.lower()})) == {wang.pk}
-    assert ids(api.get(f"{V1}/residents/", {"phone": "138-0000-0003"})) == {wang.pk}
+    assert ids(search(api, id_number=wang.clear_id_number.lower())) == {wang.pk}
+    assert ids(search(api, phone="138-0000-0003")) == {wang.pk}
+    assert ids(search(api, id_number=wang.clear_id_number, phone="138-0000-0003")) == {wang.pk}
+    assert ids(search(api, id_number=wang.clear_id_number, phone="13800000001")) == set()
     assert ids(api.get(f"{V1}/residents/", {"name": "王"})) == {wang.pk}
+    # Pages like the list, and takes the list's query parameters.
+    body = search(api, phone="13800000003").json()
+    assert body["count"] == 1 and body["results"][0]["phone_masked"] == "138****0003"
+    assert results(api.post(f"{V1}/residents/search/?under={world.areas['g1'].code}", {"phone": "13800000003"})) == []
+
+
+def test_exact_number_search_respects_scope(world, api_for):
+    wang, zhang = world.residents["wang"], world.residents["zhang"]
+    assert results(search(api_for("community2"), id_number=wang.clear_id_number)) == []
+    assert ids(search(api_for("street"), id_number=wang.clear_id_number)) == {wang.pk}
+    # Residents and 责任田 members see 张大爷's home, but may not confirm numbers by trying them.
+    for persona in ("member", "resident", "volunteer", "nobody"):
+        assert results(search(api_for(persona), phone="13800000001")) == [], persona
+        assert results(search(api_for(persona), id_number=zhang.clear_id_number)) == [], persona
+
+
+def test_exact_number_search_needs_a_number_and_a_login(world, api_for):
+    response = search(api_for("community"), id_number=" ", phone="")
+    assert response.status_code == 400
+    assert "请填写身份证号或手机号。" in response.content.decode()
+    assert APIClient().post(f"{V1}/residents/search/", {"phone": "13800000001"}, format="json").status_code == 401
+
+
+def test_numbers_are_no_longer_query_parameters(world, api_for, client):
+    api = api_for("community")
+    everyone = ids(api.get(f"{V1}/residents/"))
+    assert ids(api.get(f"{V1}/residents/", {"phone": "13800000003"})) == everyone
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    params = {p["name"] for p in schema["paths"]["/api/v1/residents/"]["get"]["parameters"]}
+    assert "name" in params and not {"id_number", "phone"} & params
+    assert "/api/v1/residents/search/" in schema["paths"]
 
 
 def test_community_staff_sees_own_community_only(world, api_for):
@@ -174,6 +212,44 @@ def test_party_member_sees_duty_household_and_own(world, api_for):
     assert ids(api.get(f"{V1}/residents/")) == {r["zhang"].pk, r["li"].pk}
     assert api.get(f"{V1}/residents/{r['wang'].pk}/").status_code == 404
     assert world.members["zheng"].pk in ids(api.get(f"{V1}/party-members/"))
+
+
+# --- private data: notes and tags ---------------------------------------------------
+
+
+def give_private_data(world):
+    zhang, h1 = world.residents["zhang"], world.households["h1"]
+    Resident.objects.filter(pk=zhang.pk).update(note="患阿尔茨海默病")
+    Household.objects.filter(pk=h1.pk).update(note="钥匙放在邻居家")
+    return zhang, h1
+
+
+@pytest.mark.parametrize("persona", ["member", "resident"])
+def test_member_and_resident_get_no_notes_or_tags(world, api_for, persona):
+    zhang, h1 = give_private_data(world)
+    api = api_for(persona)
+    for path in (f"residents/{zhang.pk}/", "residents/", f"households/{h1.pk}/", "households/"):
+        response = api.get(f"{V1}/{path}")
+        assert response.status_code == 200, path
+        keys = set(walk_keys(response.json()))
+        assert not {"note", "tags", "set_reason"} & keys, (path, keys)
+        text = response.content.decode()
+        assert "患阿尔茨海默病" not in text and "钥匙放在邻居家" not in text and "elderly_alone" not in text
+    detail = api.get(f"{V1}/residents/{zhang.pk}/").json()
+    assert detail["name"] == "张大爷" and detail["phone_masked"] == "138****0001"
+    # The tag filter cannot tell who carries a tag either.
+    assert results(api.get(f"{V1}/residents/", {"tag": "elderly_alone"})) == []
+
+
+@pytest.mark.parametrize("persona", ["grid", "community", "auditor"])
+def test_staff_get_notes_and_tags(world, api_for, persona):
+    zhang, h1 = give_private_data(world)
+    api = api_for(persona)
+    detail = api.get(f"{V1}/residents/{zhang.pk}/").json()
+    assert detail["note"] == "患阿尔茨海默病"
+    assert [t["tag"] for t in detail["tags"]] == ["elderly_alone"]
+    assert api.get(f"{V1}/households/{h1.pk}/").json()["note"] == "钥匙放在邻居家"
+    assert ids(api.get(f"{V1}/residents/", {"tag": "elderly_alone"})) == {zhang.pk}
 
 
 # --- personal data ----------------------------------------------------------------
@@ -316,6 +392,43 @@ def test_set_and_remove_tag_through_api(world, api_for):
     again = api.post(f"{V1}/residents/{li.pk}/tags/disabled/remove/", {"reason": "再删"}, format="json")
     assert again.status_code == 400
     assert "没有这个标签" in again.content.decode()
+
+
+def test_setting_a_tag_the_resident_already_has_is_400_not_201(world, api_for):
+    zhang = world.residents["zhang"]
+    response = api_for("grid").post(
+        f"{V1}/residents/{zhang.pk}/tags/", {"tag": "elderly_alone", "reason": "再设一次"}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json() == {"tag": ["该居民已有这个标签。"]}
+    assert ResidentTag.objects.filter(resident=zhang, tag="elderly_alone").count() == 1
+
+
+def test_household_in_a_disabled_area_is_400_on_area(world, api_for):
+    Area.objects.filter(pk=world.areas["b1"].pk).update(is_active=False)
+    response = api_for("grid").post(f"{V1}/households/", {"area": world.areas["b1"].code, "room": "909"}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"area": ["该区域已停用，不能在此登记住户。"]}
+
+
+def test_household_registered_meanwhile_is_400_not_500(world, api_for):
+    """Another request saves the same address between the action's checks and its write:
+    the database refuses, and the client hears why."""
+    b1 = world.areas["b1"]
+
+    def same_address(sender, instance, **kwargs):
+        pre_save.disconnect(same_address, sender=Household)
+        Household.objects.create(area=b1, unit="3", room="303")
+
+    pre_save.connect(same_address, sender=Household, weak=False)
+    try:
+        response = api_for("grid").post(
+            f"{V1}/households/", {"area": b1.code, "unit": "3", "room": "303"}, format="json"
+        )
+    finally:
+        pre_save.disconnect(same_address, sender=Household)
+    assert response.status_code == 400
+    assert "甲1栋3单元303室 已经登记为一户" in response.json()["room"][0]
 
 
 def test_tag_endpoints_refuse_residents_and_other_grids(world, api_for):

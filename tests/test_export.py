@@ -8,8 +8,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from gridgov.audit.models import AccessLog, Action, verify_chain
+from gridgov.org.models import RoleAssignment
+from gridgov.org.roles import Role
 from gridgov.people.exporting import build_workbook
-from gridgov.people.models import Resident
+from gridgov.people.models import PartyMember, Resident
 
 EXPORT = reverse("household-export")
 HEADERS = [
@@ -56,8 +58,27 @@ def test_grid_worker_export_contains_only_own_grid_masked(client_for, world):
 def test_export_follows_the_list_filters(client_for, world):
     _headers, rows = read_rows(client_for("street").get(EXPORT, {"hukou_status": "floating"}))
     assert [r["姓名"] for r in rows] == ["赵女士"]
-    _headers, rows = read_rows(client_for("grid").get(EXPORT, {"phone": "13800000003"}))
-    assert rows == []
+    _headers, rows = read_rows(client_for("street").get(EXPORT, {"tag": "elderly_alone"}))
+    assert [r["姓名"] for r in rows] == ["张大爷"]
+
+
+def test_export_holds_only_areas_where_the_user_may_export(client_for, world):
+    # Grid worker on 甲一网格 and auditor on the street: the auditor role lets them see
+    # (not export) the whole street, so the file holds 甲一网格 only.
+    RoleAssignment.objects.create(user=world.users["grid"], role=Role.AUDITOR, area=world.areas["street"])
+    client = client_for("grid")
+    assert "王先生" in client.get(reverse("household-list")).content.decode()
+    _headers, rows = read_rows(client.get(EXPORT))
+    assert sorted(r["姓名"] for r in rows) == ["张大爷", "李阿姨"]
+    assert "×2" in AccessLog.objects.get().target
+
+
+def test_export_leaves_out_own_and_duty_households_outside_export_scope(client_for, world):
+    member = PartyMember.objects.create(area=world.areas["g1"], name="网格员党员", user=world.users["grid"])
+    member.responsibility_households.set([world.households["h3"]])
+    RoleAssignment.objects.create(user=world.users["grid"], role=Role.PARTY_MEMBER, area=world.areas["g1"])
+    _headers, rows = read_rows(client_for("grid").get(EXPORT))
+    assert sorted(r["姓名"] for r in rows) == ["张大爷", "李阿姨"]
 
 
 def test_out_of_scope_area_filter_exports_nothing(client_for, world):

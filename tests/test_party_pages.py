@@ -499,6 +499,19 @@ class TestResponsibilityHouseholds:
         assert response.status_code == 302
         assert world.members["zheng"].responsibility_households.count() == 0
 
+    def test_saving_keeps_households_the_editor_cannot_see(self, world, client_for):
+        # 郑党员 also looks after a household in 乙社区, which 甲社区's staff never see.
+        h1b, h3 = world.households["h1b"], world.households["h3"]
+        member = world.members["zheng"]
+        member.responsibility_households.add(h3)
+        page = client_for("community").get(self.url(world))
+        assert f'value="{h3.pk}"' not in names_on(page)
+        response = client_for("community").post(self.url(world), {"households": [h1b.pk]})
+        assert response.status_code == 302
+        assert set(member.responsibility_households.all()) == {h1b, h3}
+        client_for("community").post(self.url(world), {})
+        assert set(member.responsibility_households.all()) == {h3}
+
 
 def test_branch_cannot_sit_on_an_area_outside_its_parents_area(world):
     from django.core.exceptions import ValidationError

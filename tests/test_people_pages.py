@@ -1,15 +1,26 @@
 """The household and resident pages: scope, masking, unmask with a reason, and forms."""
 
 import datetime
+import io
+import re
+from contextlib import contextmanager
 
 import pytest
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models.signals import pre_save
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from gridgov.audit.models import AccessLog, Action
 from gridgov.lib.idcard import make_id_number
-from gridgov.people.models import Household, Resident, ResidentTag, Tag
+from gridgov.org.models import Area, RoleAssignment
+from gridgov.org.roles import Role
+from gridgov.people.models import Household, PartyMember, Resident, ResidentTag, Tag
+from gridgov.web.forms import add_errors
 
 LIST = reverse("household-list")
+LOOKUP = reverse("household-lookup")
 
 
 def names_in(response):
@@ -38,23 +49,105 @@ def test_grid_worker_cannot_reach_other_grid_by_area_filter(client_for, world):
     assert "共 0 户 / 0 人" in response.content.decode()
 
 
+def lookup(client, data):
+    """Post an exact search and follow the redirect to the list it answers with."""
+    return client.post(LOOKUP, data, follow=True)
+
+
 def test_grid_worker_cannot_find_other_grid_resident_by_exact_id_number(client_for, world):
     wang = world.residents["wang"]
-    response = client_for("grid").get(LIST, {"id_number": wang.clear_id_number})
+    response = lookup(client_for("grid"), {"id_number": wang.clear_id_number})
     assert names_in(response) == set()
+    assert "共 0 户 / 0 人" in response.content.decode()
 
 
 def test_grid_worker_cannot_find_other_grid_resident_by_exact_phone(client_for):
-    response = client_for("grid").get(LIST, {"phone": "13800000003"})
+    response = lookup(client_for("grid"), {"phone": "13800000003"})
     assert names_in(response) == set()
 
 
 def test_exact_id_number_and_phone_search_find_the_resident_in_scope(client_for, world):
     client = client_for("community")
-    by_id = client.get(LIST, {"id_number": world.residents["wang"].clear_id_number})
+    by_id = lookup(client, {"id_number": world.residents["wang"].clear_id_number.lower()})
     assert names_in(by_id) == {"王先生"}
-    by_phone = client.get(LIST, {"phone": "138 0000 0001"})
+    by_phone = lookup(client, {"phone": "138 0000 0001"})
     assert names_in(by_phone) == {"张大爷"}
+    both = lookup(client, {"id_number": world.residents["wang"].clear_id_number, "phone": "13800000001"})
+    assert names_in(both) == set()
+
+
+def test_exact_search_keeps_the_numbers_out_of_every_url_link_and_form(client_for, world):
+    client = client_for("community")
+    number, phone = world.residents["wang"].clear_id_number, "13800000003"
+    response = client.post(LOOKUP, {"id_number": number, "phone": phone})
+    assert response.status_code == 302
+    location = response["Location"]
+    assert number not in location and phone not in location
+    assert re.fullmatch(rf"{LIST}\?lookup=[0-9a-f]{{32}}", location)
+    page = client.get(location)
+    text = page.content.decode()
+    assert names_in(page) == {"王先生"}
+    # Not in export links, pagination, the clear-export form, the language switcher's
+    # `next`, nor in the search box (it comes back empty).
+    assert number not in text and phone not in text
+    assert number.lower() not in text and "138 0000 0003" not in text
+    # The exact search is a POST form; the GET filter has no number fields any more.
+    get_form = re.search(r'<form method="get".*?</form>', text, re.S).group(0)
+    assert 'name="id_number"' not in get_form and 'name="phone"' not in get_form
+    assert f'action="{LOOKUP}"' in text
+    # The export follows the search through the token.
+    export = client.get(reverse("household-export") + "?" + location.split("?", 1)[1])
+    book = load_workbook(io.BytesIO(b"".join(export.streaming_content)))
+    assert [row[0] for row in book.active.iter_rows(min_row=2, values_only=True)] == ["王先生"]
+    assert "lookup=***" in AccessLog.objects.get().target
+
+
+def test_exact_search_by_get_is_not_possible(client_for, world):
+    client = client_for("community")
+    assert client.get(LOOKUP, {"phone": "13800000003"}).status_code == 405
+    # Numbers in the list's query string are not a filter: nothing is narrowed by them.
+    assert names_in(client.get(LIST, {"phone": "13800000003"})) == {"张大爷", "李阿姨", "王先生"}
+
+
+def test_exact_search_without_a_number_says_which_fields_to_fill(client_for):
+    response = lookup(client_for("community"), {"id_number": " ", "phone": ""})
+    assert "请填写身份证号或手机号。" in response.content.decode()
+
+
+def test_lookup_token_of_another_session_shows_nothing(client_for, world, client):
+    location = client_for("community").post(LOOKUP, {"phone": "13800000003"})["Location"]
+    client.logout()
+    other = client_for("street").get(location)
+    assert names_in(other) == set()
+    assert "这次精确查找的结果已失效，请重新查找。" in other.content.decode()
+
+
+def make_grid_worker_a_party_member_serving_h2(world):
+    """The grid worker of 甲一网格 is also a party member whose 责任田 holds 王先生's home."""
+    member = PartyMember.objects.create(area=world.areas["g1"], name="网格员党员", user=world.users["grid"])
+    member.responsibility_households.set([world.households["h2"]])
+    RoleAssignment.objects.create(user=world.users["grid"], role=Role.PARTY_MEMBER, area=world.areas["g1"])
+    Resident.objects.filter(pk=world.residents["wang"].pk).update(note="家中有老人卧床")
+    ResidentTag.objects.create(resident=world.residents["wang"], tag=Tag.TWO_CANCER, set_reason="筛查阳性")
+
+
+def test_exact_search_looks_only_where_the_user_is_staff(client_for, world):
+    make_grid_worker_a_party_member_serving_h2(world)
+    client = client_for("grid")
+    assert "王先生" in names_in(client.get(LIST))
+    # An exact number is a staff tool: not for confirming a 责任田 neighbour's number.
+    assert names_in(lookup(client, {"phone": "13800000003"})) == set()
+
+
+def test_list_shows_tags_only_where_the_user_is_staff(client_for, world):
+    make_grid_worker_a_party_member_serving_h2(world)
+    client = client_for("grid")
+    table = client.get(LIST).content.decode().split('<table class="table households">')[1]
+    assert "王先生" in table
+    assert "独居老人" in table  # 张大爷, in the grid worker's own grid
+    assert "两癌" not in table
+    # Nor can the tag filter tell who carries it.
+    assert names_in(client.get(LIST, {"tag": Tag.TWO_CANCER})) == set()
 
 
 def test_grid_worker_gets_404_for_other_grid_resident(client_for, world):
@@ -332,7 +425,10 @@ def test_set_and_remove_tag_with_date_and_reason(client_for, world):
     again = client.post(
         reverse("resident-tag-set", args=[li.pk]), {"tag": Tag.DISABLED, "on": "2024-03-02", "reason": "重复"}
     )
-    assert "已有“残疾人”标签" in again.content.decode()
+    assert again.status_code == 200
+    assert "该居民已有这个标签。" in again.content.decode()
+    assert "tag" in again.context["form"].errors
+    assert ResidentTag.objects.filter(resident=li, tag=Tag.DISABLED).count() == 1
     early = client.post(
         reverse("resident-tag-remove", args=[li.pk, Tag.DISABLED]), {"on": "2024-01-01", "reason": "误登"}
     )
@@ -358,3 +454,130 @@ def test_auditor_cannot_edit(client_for, world):
     assert client.get(reverse("household-edit", args=[world.households["h1"].pk])).status_code == 403
     assert client.get(reverse("resident-edit", args=[world.residents["zhang"].pk])).status_code == 403
     assert client.get(reverse("resident-create", args=[world.households["h1"].pk])).status_code == 403
+
+
+# --- private data: notes, tags and tag history (PIPL sensitive) -------------------------
+
+
+def give_private_data(world):
+    zhang, h1 = world.residents["zhang"], world.households["h1"]
+    Resident.objects.filter(pk=zhang.pk).update(note="患阿尔茨海默病，需每日探望")
+    Household.objects.filter(pk=h1.pk).update(note="子女在外地，钥匙放在邻居家")
+    ResidentTag.objects.create(
+        resident=zhang,
+        tag=Tag.DISABLED,
+        set_on="2023-01-01",
+        set_reason="残联认定二级",
+        removed_on="2023-06-01",
+        removed_reason="复核撤销",
+    )
+    return zhang, h1
+
+
+PRIVATE_MARKERS = ("患阿尔茨海默病", "钥匙放在邻居家", "残联认定二级", "复核撤销", "独居老人", "残疾人", "人群标签")
+
+
+@pytest.mark.parametrize("persona", ["member", "resident"])
+def test_member_and_resident_do_not_see_notes_or_tags(client_for, world, persona):
+    zhang, h1 = give_private_data(world)
+    client = client_for(persona)
+    for url in (reverse("resident-detail", args=[zhang.pk]), reverse("household-detail", args=[h1.pk])):
+        response = client.get(url)
+        assert response.status_code == 200
+        text = response.content.decode()
+        assert "张大爷" in text
+        shown = [m for m in PRIVATE_MARKERS if m in text]
+        assert shown == [], (url, shown)
+
+
+@pytest.mark.parametrize("persona", ["grid", "community", "auditor"])
+def test_staff_see_notes_tags_and_tag_history(client_for, world, persona):
+    zhang, h1 = give_private_data(world)
+    client = client_for(persona)
+    resident_page = client.get(reverse("resident-detail", args=[zhang.pk])).content.decode()
+    for marker in ("患阿尔茨海默病", "残联认定二级", "复核撤销", "独居老人", "残疾人", "人群标签"):
+        assert marker in resident_page
+    household_page = client.get(reverse("household-detail", args=[h1.pk])).content.decode()
+    assert "钥匙放在邻居家" in household_page and "独居老人" in household_page
+
+
+# --- actions' refusals reach the form ----------------------------------------------------
+
+
+def test_household_in_a_disabled_area_is_refused_on_the_area_field(client_for, world):
+    Area.objects.filter(pk=world.areas["b1"].pk).update(is_active=False)
+    response = client_for("community").post(reverse("household-create"), {"area": world.areas["b1"].pk, "room": "909"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["area"] == ["该区域已停用，不能在此登记住户。"]
+    assert not Household.objects.filter(room="909").exists()
+
+
+@contextmanager
+def written_meanwhile(model, write):
+    """Run `write` just before the next save of a `model` row: another request that
+    gets in between the action's checks and its write."""
+
+    def receiver(sender, instance, **kwargs):
+        pre_save.disconnect(receiver, sender=model)
+        write(instance)
+
+    pre_save.connect(receiver, sender=model, weak=False)
+    try:
+        yield
+    finally:
+        pre_save.disconnect(receiver, sender=model)
+
+
+def test_resident_with_an_id_number_registered_meanwhile_gets_a_message_not_an_error(client_for, world):
+    number = make_id_number("370602", datetime.date(1981, 2, 3), 21)
+
+    def register_elsewhere(_instance):
+        other = Resident(household=world.households["h1b"], name="抢先登记")
+        other.set_id_number(number)
+        other.save()
+
+    with written_meanwhile(Resident, register_elsewhere):
+        response = client_for("grid").post(
+            reverse("resident-create", args=[world.households["h1"].pk]),
+            {"name": "后到", "id_number": number, "hukou_status": "local"},
+        )
+    assert response.status_code == 200
+    assert response.context["form"].errors["id_number"] == ["该身份证号已登记在其他居民名下。"]
+    assert not Resident.objects.filter(name="后到").exists()
+
+
+def test_tag_set_meanwhile_gets_a_message_not_an_error(client_for, world):
+    li = world.residents["li"]
+
+    def tag_meanwhile(instance):
+        ResidentTag.objects.create(resident=li, tag=Tag.VETERAN)
+
+    with written_meanwhile(ResidentTag, tag_meanwhile):
+        response = client_for("grid").post(
+            reverse("resident-tag-set", args=[li.pk]), {"tag": Tag.VETERAN, "on": "2024-03-01", "reason": "自报"}
+        )
+    assert response.status_code == 200
+    assert response.context["form"].errors["tag"] == ["该居民已有这个标签。"]
+    # (The stand-in write ran inside the action's savepoint and is undone with it.)
+    assert not ResidentTag.objects.filter(set_reason="自报").exists()
+
+
+class _Form(forms.Form):
+    room = forms.CharField()
+
+
+@pytest.mark.parametrize(
+    "error, on_field, on_top",
+    [
+        (ValidationError({"room": "房号重复"}), ["房号重复"], []),
+        (ValidationError({"area": "区域停用"}), [], ["区域停用"]),
+        (ValidationError({"__all__": "整体错误"}), [], ["整体错误"]),
+        (ValidationError("没有字段"), [], ["没有字段"]),
+    ],
+)
+def test_one_helper_puts_action_errors_on_the_named_field_or_on_top(error, on_field, on_top):
+    form = _Form({"room": "101"})
+    assert form.is_valid()
+    add_errors(form, error)
+    assert form.errors.get("room", []) == on_field
+    assert list(form.non_field_errors()) == on_top

@@ -402,14 +402,13 @@ def filter_variants(world, name, side):
     grid, community, building, residents, org = side_values(world, side)
     people = [{"under": grid.pk}, {"under": community.pk}, {"tag": TAG_OF[side]}, {"hukou_status": "floating"}]
     for r in residents:
-        people += [{"q": r.name[0]}, {"id_number": r.clear_id_number}, {"phone": r.reveal("phone")}]
+        people += [{"q": r.name[0]}]
     # The filters with no value of their own to point elsewhere ride along with the rest.
+    # (Exact ID and phone searches are posted: test_exact_lookups_pointing_at_another_grid...)
     people.append(
         {
             "q": residents[0].name,
             "under": grid.pk,
-            "id_number": residents[0].clear_id_number,
-            "phone": residents[0].reveal("phone"),
             "tag": TAG_OF[side],
             "hukou_status": "floating",
             "separated": "no",
@@ -429,8 +428,7 @@ def filter_variants(world, name, side):
         {"ordering": "name"},
     ]
     for r in residents:
-        api_residents += [{"name": r.name}, {"name": r.name[0]}, {"id_number": r.clear_id_number}]
-        api_residents += [{"phone": r.reveal("phone")}]
+        api_residents += [{"name": r.name}, {"name": r.name[0]}]
     variants = {
         "household-list": people,
         "household-export": people,
@@ -528,6 +526,53 @@ def test_filters_pointing_at_another_grid_show_nothing_of_it(world, persona, nam
     assert not problems, "\n".join(problems)
 
 
+def exact_searches(resident):
+    return [
+        {"id_number": resident.clear_id_number},
+        {"phone": resident.reveal("phone")},
+        {"id_number": resident.clear_id_number, "phone": resident.reveal("phone")},
+    ]
+
+
+def lookup(client, data):
+    """Post an exact search; the list URL it redirects to (the number is not in it)."""
+    response = client.post(reverse("household-lookup"), data)
+    assert response.status_code == 302, response.status_code
+    location = response["Location"]
+    assert urlsplit(location).path == reverse("household-list")
+    for number in data.values():
+        assert number not in location
+    return location
+
+
+def api_search(client, data):
+    url = reverse("api:resident-search")
+    return client.post(url, data=json.dumps(data), content_type="application/json")
+
+
+@pytest.mark.parametrize(
+    "persona, side", [pytest.param(p, s, id=f"{p}-{s}") for p, sides in FOREIGN_SIDES.items() for s in sides]
+)
+def test_exact_lookups_pointing_at_another_grid_show_nothing_of_it(world, persona, side):
+    client = client_as(world, persona)
+    problems = []
+    for resident in (world.residents[k] for k in RESIDENTS_OF[side]):
+        for data in exact_searches(resident):
+            forbidden = forbidden_for(world, persona)
+            location = lookup(client, data)
+            export = reverse("household-export") + "?" + urlsplit(location).query
+            for url in (location, export):
+                response = client.get(url)
+                found = leaks(body_text(response), forbidden)
+                if response.status_code != 200 or found:
+                    problems.append(f"{data} -> GET {url} {response.status_code}: {found}")
+            response = api_search(client, data)
+            found = leaks(body_text(response), forbidden, echoes(data))
+            if response.status_code != 200 or response.json()["results"] or found:
+                problems.append(f"{data} -> API search {response.status_code}: {found}")
+    assert not problems, "\n".join(problems)
+
+
 # --- positive controls: the same searches do find the persona's own people ----------------
 
 
@@ -540,16 +585,12 @@ def test_the_same_filters_find_the_personas_own_residents(world, persona):
     grid, _community, _building, residents, _org = side_values(world, own_side)
     target = residents[0]
     other = {"grid": "li", "grid2": None, "community2": None}[persona]
+    token = {"lookup": urlsplit(lookup(client, {"phone": target.reveal("phone")})).query.split("=", 1)[1]}
+    by_id = {"lookup": urlsplit(lookup(client, {"id_number": target.clear_id_number})).query.split("=", 1)[1]}
     searches = {
-        "household-list": [
-            {"phone": target.reveal("phone")},
-            {"id_number": target.clear_id_number},
-            {"q": target.name},
-        ],
-        "household-export": [{"phone": target.reveal("phone")}, {"under": grid.pk}, {"tag": TAG_OF[own_side]}],
+        "household-list": [token, by_id, {"q": target.name}],
+        "household-export": [token, {"under": grid.pk}, {"tag": TAG_OF[own_side]}],
         "api:resident-list": [
-            {"phone": target.reveal("phone")},
-            {"id_number": target.clear_id_number},
             {"name": target.name},
             {"tag": TAG_OF[own_side]},
             {"under": grid.code},
@@ -563,6 +604,9 @@ def test_the_same_filters_find_the_personas_own_residents(world, persona):
             assert target.name in text and target.id_number_masked in text, (name, query)
             if other and "under" not in query:
                 assert world.residents[other].name not in text, (name, query, "filter ignored")
+    for data in exact_searches(target):
+        response = api_search(client, data)
+        assert [row["id"] for row in response.json()["results"]] == [target.pk], data
 
 
 def test_clear_export_holds_only_the_exporters_residents(world):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from gridgov.lib import idcard
 from gridgov.org.models import Area, PartyOrg
 from gridgov.people.models import GridWorker, Household, PartyMember, Resident, ResidentTag, Tag
 
@@ -125,8 +126,26 @@ class PartyOrgSerializer(serializers.ModelSerializer):
 
 # --- households -----------------------------------------------------------------
 
+PRIVATE = "people.view_resident_private"
 
-class HouseholdSerializer(serializers.ModelSerializer):
+
+class PrivateFieldsMixin:
+    """Leaves out `private_fields` (notes, tags: PIPL sensitive data) for a user without
+    people.view_resident_private on the row, such as the resident at home or the party
+    member looking after the household. They still write them, if allowed, as staff."""
+
+    private_fields = ()
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is None or not request.user.has_perm(PRIVATE, instance):
+            for name in self.private_fields:
+                data.pop(name, None)
+        return data
+
+
+class HouseholdSerializer(PrivateFieldsMixin, serializers.ModelSerializer):
     area = VisibleAreaField(label=_("所属区域"))
     area_name = serializers.CharField(source="area.name", read_only=True)
     full_address = serializers.CharField(read_only=True)
@@ -148,6 +167,9 @@ class HouseholdSerializer(serializers.ModelSerializer):
         ]
         # Uniqueness of the address is the action's full_clean() to judge.
         validators = []
+        extra_kwargs = {"note": {"help_text": _("仅对有权查看居民隐私信息的工作人员显示。")}}
+
+    private_fields = ("note",)
 
 
 # --- residents ------------------------------------------------------------------
@@ -162,7 +184,7 @@ class ResidentTagSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ResidentSerializer(serializers.ModelSerializer):
+class ResidentSerializer(PrivateFieldsMixin, serializers.ModelSerializer):
     household = VisiblePrimaryKeyField(queryset=Household.objects, label=_("户"))
     household_address = serializers.CharField(source="household.full_address", read_only=True)
     area_code = serializers.CharField(source="household.area.code", read_only=True)
@@ -182,7 +204,9 @@ class ResidentSerializer(serializers.ModelSerializer):
         max_length=20,
         help_text=_("只写：保存时加密，显示时只给脱敏值。留空则清除。"),
     )
-    tags = serializers.SerializerMethodField(label=_("当前标签"))
+    tags = serializers.SerializerMethodField(
+        label=_("当前标签"), help_text=_("仅对有权查看居民隐私信息的工作人员显示。")
+    )
 
     class Meta:
         model = Resident
@@ -208,10 +232,29 @@ class ResidentSerializer(serializers.ModelSerializer):
             "tags",
         ]
         read_only_fields = ["id_number_masked", "phone_masked"]
+        extra_kwargs = {"note": {"help_text": _("仅对有权查看居民隐私信息的工作人员显示。")}}
+
+    private_fields = ("note", "tags")
 
     @extend_schema_field(ResidentTagSerializer(many=True))
     def get_tags(self, resident):
         return ResidentTagSerializer(resident.current_tags(), many=True).data
+
+
+class ResidentSearchSerializer(serializers.Serializer):
+    """Exact search by number, sent in the body so the number stays out of URLs and logs."""
+
+    id_number = serializers.CharField(label=_("身份证号"), required=False, allow_blank=True, max_length=30)
+    phone = serializers.CharField(label=_("手机号"), required=False, allow_blank=True, max_length=20)
+
+    def validate(self, data):
+        data = {
+            "id_number": idcard.normalise_id_number(data.get("id_number", "")),
+            "phone": idcard.normalise_phone(data.get("phone", "")),
+        }
+        if not (data["id_number"] or data["phone"]):
+            raise serializers.ValidationError(_("请填写身份证号或手机号。"))
+        return data
 
 
 class UnmaskSerializer(serializers.Serializer):

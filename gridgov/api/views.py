@@ -19,7 +19,9 @@ from gridgov.api.errors import action_errors
 from gridgov.api.permissions import RulesObjectPermission
 from gridgov.org import actions as org_actions
 from gridgov.org import geoindex
+from gridgov.org import roles as R
 from gridgov.org.models import Area, PartyOrg
+from gridgov.org.scope import scope_q
 from gridgov.people import actions as people_actions
 from gridgov.people.models import GridWorker, Household, PartyMember, Resident, Tag
 
@@ -192,6 +194,34 @@ class ResidentViewSet(CreateUpdateMixin, mixins.ListModelMixin, mixins.RetrieveM
 
     def get_queryset(self):
         return super().get_queryset().select_related("household__area").prefetch_related("tags")
+
+    @extend_schema(
+        summary=_("按身份证号或手机号精确查找居民"),
+        description=_(
+            "号码放在请求体中，不放在网址里，以免写进地址栏和服务器日志。"
+            "只在您有权查看居民隐私信息的区域内查找；同时给出两个号码时须都相符。"
+            "可与列表的查询参数（如 under）同用，结果分页。"
+        ),
+        request=serializers.ResidentSearchSerializer,
+        responses={200: serializers.ResidentSerializer(many=True)},
+    )
+    @action(detail=False, methods=["post"], serializer_class=serializers.ResidentSearchSerializer)
+    def search(self, request, format=None):
+        form = serializers.ResidentSearchSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        numbers = form.validated_data
+        # An exact number is a staff tool: a resident or a 责任田 member must not be able
+        # to confirm a neighbour's number by trying it.
+        found = self.filter_queryset(self.get_queryset()).filter(
+            scope_q(request.user, R.VIEW_PEOPLE, field="household__area__code")
+        )
+        if numbers["id_number"]:
+            found = found.with_id_number(numbers["id_number"])
+        if numbers["phone"]:
+            found = found.with_phone(numbers["phone"])
+        page = self.paginate_queryset(found)
+        shown = serializers.ResidentSerializer(page, many=True, context=self.get_serializer_context())
+        return self.get_paginated_response(shown.data)
 
     def do_create(self, user, data):
         return people_actions.create_resident(user, **data)

@@ -2,7 +2,7 @@
 personal data. Every unmask is written to the access log with its reason."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,13 +49,35 @@ def _check_unique_id(resident):
             raise ValidationError({"id_number": _("该身份证号已登记在其他居民名下。")})
 
 
+def _save(user, obj, integrity_error):
+    """Save inside a savepoint. The checks before a save cannot see a row another
+    request writes a moment later; the database constraint can, and its refusal is told
+    to the user as `integrity_error` rather than as a server error."""
+    try:
+        with transaction.atomic():
+            save_as(user, obj)
+    except IntegrityError as exc:
+        raise ValidationError(integrity_error) from exc
+
+
+def _duplicate_household(household):
+    message = _("%(address)s 已经登记为一户，请勿重复登记；如需修改请打开该户编辑。")
+    return {"room": message % {"address": household.full_address}}
+
+
+def _check_active_area(area):
+    if area is not None and not area.is_active:
+        raise ValidationError({"area": _("该区域已停用，不能在此登记住户。")})
+
+
 @transaction.atomic
 def create_household(user, **values):
     require(user, "people.add_household", values.get("area"))
+    _check_active_area(values.get("area"))
     household = Household()
     _apply(household, HOUSEHOLD_FIELDS, values)
     household.full_clean()
-    save_as(user, household)
+    _save(user, household, _duplicate_household(household))
     return household
 
 
@@ -64,10 +86,16 @@ def update_household(user, household, **values):
     require(user, "people.change_household", household)
     if "area" in values:
         require(user, "people.change_household", values["area"])
+        if values["area"] != household.area:
+            _check_active_area(values["area"])
     _apply(household, HOUSEHOLD_FIELDS, values)
     household.full_clean()
-    save_as(user, household)
+    _save(user, household, _duplicate_household(household))
     return household
+
+
+def _duplicate_id_number():
+    return {"id_number": _("该身份证号已登记在其他居民名下。")}
 
 
 @transaction.atomic
@@ -78,8 +106,8 @@ def create_resident(user, *, id_number="", phone="", tags=(), **values):
     _set_protected(resident, id_number, phone)
     resident.full_clean(exclude=["id_number_digest"])
     _check_unique_id(resident)
-    save_as(user, resident)
-    for tag in tags:
+    _save(user, resident, _duplicate_id_number())
+    for tag in dict.fromkeys(tags):
         set_tag(user, resident, tag)
     return resident
 
@@ -93,7 +121,7 @@ def update_resident(user, resident, *, id_number=None, phone=None, **values):
     _set_protected(resident, id_number, phone)
     resident.full_clean(exclude=["id_number_digest"])
     _check_unique_id(resident)
-    save_as(user, resident)
+    _save(user, resident, _duplicate_id_number())
     return resident
 
 
@@ -116,12 +144,12 @@ def _set_protected(resident, id_number, phone):
 @transaction.atomic
 def set_tag(user, resident, tag, *, on=None, reason=""):
     require(user, "people.add_residenttag", resident)
-    existing = resident.tags.filter(tag=tag, removed_on__isnull=True).first()
-    if existing:
-        return existing
-    return ResidentTag.objects.create(
-        resident=resident, tag=tag, set_on=on or timezone.localdate(), set_by=user, set_reason=reason
-    )
+    duplicate = {"tag": _("该居民已有这个标签。")}
+    if resident.tags.filter(tag=tag, removed_on__isnull=True).exists():
+        raise ValidationError(duplicate)
+    row = ResidentTag(resident=resident, tag=tag, set_on=on or timezone.localdate(), set_by=user, set_reason=reason)
+    _save(user, row, duplicate)
+    return row
 
 
 @transaction.atomic
@@ -141,10 +169,16 @@ def remove_tag(user, resident, tag, *, on=None, reason=""):
 
 @transaction.atomic
 def set_responsibility_households(user, member: PartyMember, households):
+    """Set the households the member looks after, among those the editor can see.
+
+    Households the editor cannot see were not offered to them, so their absence from
+    `households` is no decision to drop them: they are kept.
+    """
     require(user, "people.change_partymember", member)
     for household in households:
         require(user, "people.change_partymember", household)
-    member.responsibility_households.set(households)
+    keep = member.responsibility_households.exclude(pk__in=Household.objects.visible_to(user).values("pk"))
+    member.responsibility_households.set([*households, *keep])
     return member
 
 

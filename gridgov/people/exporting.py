@@ -17,7 +17,7 @@ from gridgov.lib import areacode
 from gridgov.lib.errors import require
 from gridgov.org import roles as R
 from gridgov.org.models import Area, Level
-from gridgov.org.scope import role_codes
+from gridgov.org.scope import role_codes, scope_q
 from gridgov.people.models import ResidentTag
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -126,6 +126,9 @@ def export_residents(user, queryset, *, clear=False, reason="", under=None, desc
     """Check, log and build an export. Clear values need both unmask permissions on
     every area in the file, and a reason."""
     require(user, "people.export")
+    # `visible_to` also reaches rows by auditor scope and by the user's own or 责任田
+    # households; an export holds only the areas where the user may export.
+    queryset = queryset.filter(scope_q(user, R.EXPORT_PEOPLE, "household__area__code"))
     reason = (reason or "").strip()
     if clear:
         if len(reason) < 2:

@@ -29,6 +29,7 @@ rules.add_perm("people.add_resident", can_edit_people)
 rules.add_perm("people.change_resident", can_edit_people)
 rules.add_perm("people.delete_resident", holds(R.MANAGE_AREAS))
 rules.add_perm("people.view_residenttag", can_view_people)
+rules.add_perm("people.view_resident_private", can_view_people)  # notes, tags and their history
 rules.add_perm("people.add_residenttag", can_edit_people)
 rules.add_perm("people.change_residenttag", can_edit_people)
 rules.add_perm("people.view_partymember", holds(R.VIEW_PARTY))

@@ -95,3 +95,47 @@ def test_forms_are_accessible_and_show_errors(page, live_server, login_as, brows
     page.wait_for_load_state("networkidle")
     assert "已添加标签：残疾人" in page.locator(".messages").inner_text()
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_exact_search_by_phone_keeps_the_number_out_of_the_address_bar(page, live_server, login_as, size):
+    name = "phone" if size is PHONE else "desktop"
+    foreign = no_external_requests(page, live_server)
+    page.set_viewport_size(size)
+    login_as("community", "/people/")
+
+    page.locator(".exact-lookup summary").click()
+    assert_accessible(page)
+    page.fill("#lookup_phone", "138 0000 0003")
+    page.locator(".exact-lookup button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    assert "lookup=" in page.url and "13800000003" not in page.url and "0003" not in page.url
+    assert "共 1 户 / 1 人" in page.locator(".counts").inner_text()
+    assert "王先生" in page.locator("table.households").inner_text()
+    # The box comes back empty and no link, form or value on the page holds the number.
+    assert page.locator("#lookup_phone").input_value() == ""
+    assert "13800000003" not in page.content()
+    assert "lookup=" in page.locator("#export-link").get_attribute("href")
+    assert_accessible(page)
+    page.screenshot(path=f"/tmp/privacy-lookup-{name}.png", full_page=True)
+    assert foreign == []
+
+
+def test_party_member_sees_the_duty_household_without_notes_or_tags(page, live_server, login_as, browser_world):
+    household = browser_world.households["h1"]
+    household.note = "钥匙放在邻居家"
+    household.save()
+    page.set_viewport_size(PHONE)
+    login_as("member", f"/people/households/{household.pk}/")
+    text = page.locator("main").inner_text()
+    assert "张大爷" in text
+    assert "钥匙放在邻居家" not in text and "独居老人" not in text and "标签" not in text
+    assert_accessible(page)
+    page.screenshot(path="/tmp/privacy-member-household-phone.png", full_page=True)
+    page.click("text=张大爷")
+    page.wait_for_load_state("networkidle")
+    text = page.locator("main").inner_text()
+    assert page.locator("h1").inner_text() == "张大爷"
+    assert "人群标签" not in text and "独居老人" not in text
+    assert_accessible(page)
+    page.screenshot(path="/tmp/privacy-member-resident-phone.png", full_page=True)

@@ -86,11 +86,3 @@ class AreaForm(forms.Form):
             child_levels = set(self.area.children.values_list("level", flat=True))
             levels = {lv for lv in levels if child_levels <= CHILD_LEVELS[lv]} | {Level(self.area.level)}
         return levels
-
-    def apply_errors(self, exc: ValidationError):
-        """Put the errors raised by an action next to the fields they name."""
-        if not hasattr(exc, "error_dict"):
-            self.add_error(None, exc)
-            return
-        for field, errors in exc.error_dict.items():
-            self.add_error(field if field in self.fields else None, errors)

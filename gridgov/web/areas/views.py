@@ -20,6 +20,7 @@ from gridgov.org import actions
 from gridgov.org.models import BOUNDED_LEVELS, Area, PartyOrg
 from gridgov.people.models import Household
 from gridgov.web.areas.forms import AreaForm
+from gridgov.web.forms import add_errors
 
 # The tree opens the street and its communities by default; deeper levels (hundreds of buildings
 # in a real street) stay folded until asked for.
@@ -186,7 +187,7 @@ def area_create(request, parent_pk):
                 note=data["note"],
             )
         except ValidationError as exc:
-            form.apply_errors(exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("已新建区域“%(name)s”。") % {"name": area.name})
             return redirect("area-detail", pk=area.pk)
@@ -219,7 +220,7 @@ def area_edit(request, pk):
                 is_active=data["is_active"],
             )
         except ValidationError as exc:
-            form.apply_errors(exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("已保存区域“%(name)s”。") % {"name": area.name})
             return redirect("area-detail", pk=area.pk)

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +15,7 @@ from gridgov.org.actions import create_party_org, update_party_org
 from gridgov.org.models import PARTY_RANK, PartyOrg, PartyOrgKind
 from gridgov.people.actions import set_responsibility_households
 from gridgov.people.models import Household, PartyMember, Resident
+from gridgov.web.forms import add_errors
 from gridgov.web.party.forms import PartyMemberFilter, PartyOrgFilter, PartyOrgForm, ResponsibilityForm
 
 MEMBERS_PER_PAGE = 50
@@ -26,15 +27,6 @@ def url_or_none(name, *args):
         return reverse(name, args=args)
     except NoReverseMatch:
         return None
-
-
-def add_errors(form, exc: ValidationError):
-    """Show an action's ValidationError on the form, on the field it names when it can."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for field, msgs in exc.message_dict.items():
-        form.add_error(field if field in form.fields and field != NON_FIELD_ERRORS else None, msgs)
 
 
 def _orgs_with_counts(qs):

@@ -1,7 +1,8 @@
 """The resident filter shared by the household list and the Excel export.
 
-Exact ID and phone searches go through the keyed hash (`with_id_number` /
-`with_phone`): nothing is decrypted to search.
+Exact ID and phone searches are not here: a GET filter would put the numbers into the
+address bar, links and server logs. They are posted to `household_lookup` instead
+(see views.py), which finds the residents through the keyed hash.
 """
 
 import django_filters
@@ -42,8 +43,6 @@ class AreaFilter(django_filters.ModelChoiceFilter):
 
 class ResidentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("姓名"), method="filter_name")
-    id_number = django_filters.CharFilter(label=_("身份证号（精确）"), method="filter_id_number")
-    phone = django_filters.CharFilter(label=_("手机号（精确）"), method="filter_phone")
     under = AreaFilter(
         label=_("网格/社区"),
         queryset=lambda request: area_choices(request.user) if request else Area.objects.none(),
@@ -61,14 +60,11 @@ class ResidentFilter(django_filters.FilterSet):
 
     class Meta:
         model = Resident
-        fields = ["q", "id_number", "phone", "under", "tag", "hukou_status", "separated", "center"]
+        fields = ["q", "under", "tag", "hukou_status", "separated", "center"]
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.form.label_suffix = ""
-        for name in ("id_number", "phone"):
-            self.form.fields[name].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
-        self.form.fields["phone"].widget.attrs["inputmode"] = "tel"
         self.form.fields["q"].widget.input_type = "search"
 
     def filter_queryset(self, queryset):
@@ -81,17 +77,14 @@ class ResidentFilter(django_filters.FilterSet):
     def filter_name(self, queryset, name, value):
         return queryset.filter(name__icontains=value.strip())
 
-    def filter_id_number(self, queryset, name, value):
-        return queryset.filter(pk__in=Resident.objects.with_id_number(value).values("pk"))
-
-    def filter_phone(self, queryset, name, value):
-        return queryset.filter(pk__in=Resident.objects.with_phone(value).values("pk"))
-
     def filter_under(self, queryset, name, value):
         return queryset.filter(under_q("household__", value))
 
     def filter_tag(self, queryset, name, value):
-        return queryset.filter(pk__in=Resident.objects.with_tag(value).values("pk"))
+        # Tags are private (people.view_resident_private): filtering by one must not
+        # tell who carries it in a home the user sees only as a neighbour or 责任田.
+        tagged = Resident.objects.with_tag(value).filter(private_q(getattr(self.request, "user", None)))
+        return queryset.filter(pk__in=tagged.values("pk"))
 
     def filter_separated(self, queryset, name, value):
         return queryset.filter(is_separated=value == "yes")
@@ -125,6 +118,11 @@ class ResidentFilter(django_filters.FilterSet):
         return {k: v for k, v in self.form.cleaned_data.items() if v not in (None, "")}
 
 
+def private_q(user):
+    """Residents whose notes and tags the user may see: people.view_resident_private."""
+    return scope_q(user, R.VIEW_PEOPLE, field="household__area__code")
+
+
 def under_q(prefix, area):
     return Q(**{f"{prefix}area__code__startswith": area.code})
 
@@ -137,8 +135,8 @@ def describe(values) -> str:
     """A short, PII-free description of the filters, for the access log."""
     parts = []
     for key, value in values.items():
-        if key in ("id_number", "phone"):
-            value = "***"  # the log must not become a second copy of the number
+        if key == "lookup":
+            value = "***"  # an exact search by number: the log must not become a copy of it
         elif hasattr(value, "code"):
             value = value.code
         parts.append(f"{key}={value}")

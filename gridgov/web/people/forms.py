@@ -2,11 +2,11 @@
 gridgov.people.actions validate and write, and their errors come back onto the fields."""
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.lib import areacode
+from gridgov.lib import areacode, idcard
 from gridgov.org import roles as R
 from gridgov.org.models import Area, Level
 from gridgov.org.scope import scope_q
@@ -163,14 +163,27 @@ class ExportForm(Form):
     reason = forms.CharField(label=_("导出事由"), max_length=200, required=False)
 
 
-def add_errors(form, exc: ValidationError):
-    """Put an action's ValidationError on the form: on the field it names if the form
-    has that field, otherwise at the top of the form."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.error_dict.items():
-        target = field if field in form.fields else None
-        if field == NON_FIELD_ERRORS:
-            target = None
-        form.add_error(target, errors)
+class LookupForm(Form):
+    """Exact search by ID or phone number. Posted, never put in a URL: the numbers must
+    not end up in the address bar, links, browser history or server logs."""
+
+    id_number = forms.CharField(
+        label=_("身份证号"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    phone = forms.CharField(
+        label=_("手机号"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        data["id_number"] = idcard.normalise_id_number(data.get("id_number", ""))
+        data["phone"] = idcard.normalise_phone(data.get("phone", ""))
+        if not self.errors and not (data["id_number"] or data["phone"]):
+            raise ValidationError(_("请填写身份证号或手机号。"))
+        return data

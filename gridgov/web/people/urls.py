@@ -4,6 +4,7 @@ from gridgov.web.people import views
 
 urlpatterns = [
     path("", views.household_list, name="household-list"),
+    path("lookup/", views.household_lookup, name="household-lookup"),
     path("export.xlsx", views.household_export, name="household-export"),
     path("households/new/", views.household_create, name="household-create"),
     path("households/<int:pk>/", views.household_detail, name="household-detail"),

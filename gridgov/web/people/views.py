@@ -5,6 +5,7 @@ gridgov.people.actions, and personal numbers are shown masked unless unmasked
 through `actions.unmask` (which logs the reason).
 """
 
+import uuid
 from collections import defaultdict
 from functools import wraps
 from io import BytesIO
@@ -13,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -26,15 +27,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 from gridgov.people import actions
 from gridgov.people.exporting import CONTENT_TYPE, export_residents, grid_names
 from gridgov.people.models import Household, PartyMember, Resident, ResidentTag, Tag
-from gridgov.web.people.filters import ResidentFilter, describe
+from gridgov.web.forms import add_errors
+from gridgov.web.people.filters import ResidentFilter, describe, private_q
 from gridgov.web.people.forms import (
     ExportForm,
     HouseholdForm,
+    LookupForm,
     ResidentForm,
     TagRemoveForm,
     TagSetForm,
     UnmaskForm,
-    add_errors,
 )
 
 PAGE_SIZE = 25
@@ -42,6 +44,13 @@ PII_FIELDS = ("id_number", "phone")
 # Filters folded away on the list page until asked for, to keep it short on a phone.
 MORE_FILTERS = ("hukou_status", "separated", "center")
 OPEN_TAGS = Prefetch("tags", queryset=ResidentTag.objects.filter(removed_on__isnull=True), to_attr="open_tags")
+# Notes, tags and the tag history with its reasons (PIPL sensitive data): staff only,
+# not the resident at home or the party member looking after the household.
+PRIVATE = "people.view_resident_private"
+# Exact searches are kept in the session under an opaque token; the newest few suffice.
+LOOKUPS = "people_lookups"
+LOOKUPS_KEPT = 20
+LOOKUP_LIMIT = 200
 
 
 def people_staff(view):
@@ -74,11 +83,33 @@ def _visible(request, queryset, pk, perm):
 # --- list and export -----------------------------------------------------------------
 
 
+def _lookup(request):
+    """(token, resident ids) of the exact search named by `?lookup=`; ids is None when
+    the token is unknown (another session's, or dropped as too old)."""
+    token = request.GET.get("lookup", "")
+    if not token:
+        return "", None
+    return token, request.session.get(LOOKUPS, {}).get(token)
+
+
+def _people(request):
+    """Residents and households to list or export, cut down to the exact search if any."""
+    user = request.user
+    residents = Resident.objects.visible_to(user)
+    households = Household.objects.visible_to(user)
+    token, ids = _lookup(request)
+    if token:
+        residents = residents.filter(pk__in=ids or [])
+        households = households.filter(pk__in=residents.values("household_id"))
+    return residents, households, token, ids
+
+
 @people_staff
 def household_list(request):
     user = request.user
-    residents_filter = ResidentFilter(request.GET, queryset=Resident.objects.visible_to(user), request=request)
-    households = residents_filter.households(Household.objects.visible_to(user)).select_related("area")
+    residents, households, lookup, lookup_ids = _people(request)
+    residents_filter = ResidentFilter(request.GET, queryset=residents, request=request)
+    households = residents_filter.households(households).select_related("area")
     page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
     residents = residents_filter.qs
     shown = residents.filter(household__in=[h.pk for h in page]).prefetch_related(OPEN_TAGS)
@@ -86,7 +117,15 @@ def household_list(request):
     for resident in shown:
         by_household[resident.household_id].append(resident)
     grids = grid_names({h.area.code for h in page})
-    rows = [{"household": h, "grid": grids.get(h.area.code, ""), "residents": by_household[h.pk]} for h in page]
+    rows = [
+        {
+            "household": h,
+            "grid": grids.get(h.area.code, ""),
+            "residents": by_household[h.pk],
+            "private": user.has_perm(PRIVATE, h),
+        }
+        for h in page
+    ]
     may_clear_export = user.has_perm("people.unmask_id_number") and user.has_perm("people.unmask_phone")
     return render(
         request,
@@ -101,10 +140,43 @@ def household_list(request):
             "may_export": user.has_perm("people.export"),
             "may_clear_export": may_clear_export,
             "export_form": ExportForm(auto_id="export_%s"),
+            "lookup_form": LookupForm(auto_id="lookup_%s"),
+            "lookup": lookup,
+            "lookup_expired": bool(lookup) and lookup_ids is None,
             "filter_query": _filter_query(request),
             "more_filters_open": any(request.GET.get(n) for n in MORE_FILTERS),
         },
     )
+
+
+@people_staff
+@never_cache
+@require_POST
+def household_lookup(request):
+    """Exact search by ID or phone number, posted so the numbers stay out of every URL.
+
+    The answer is a redirect to the list with an opaque token (`?lookup=`) that names
+    the residents found in this session, so pages, export links and the language
+    switcher carry the token, never the number. Only residents whose private data the
+    user may see are searched: an exact number is a staff tool, not a neighbour's.
+    """
+    form = LookupForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("household-list")
+    data = form.cleaned_data
+    found = Resident.objects.visible_to(request.user).filter(private_q(request.user))
+    if data["id_number"]:
+        found = found.with_id_number(data["id_number"])
+    if data["phone"]:
+        found = found.with_phone(data["phone"])
+    token = uuid.uuid4().hex
+    lookups = request.session.get(LOOKUPS, {})
+    lookups[token] = list(found.values_list("pk", flat=True)[:LOOKUP_LIMIT])
+    request.session[LOOKUPS] = dict(list(lookups.items())[-LOOKUPS_KEPT:])
+    return redirect(f"{reverse('household-list')}?lookup={token}")
 
 
 def _filter_query(request):
@@ -121,7 +193,8 @@ def household_export(request):
     server logs): clear values when ticked, with a reason."""
     if not request.user.has_perm("people.export"):
         raise PermissionDenied(_("您没有导出名单的权限。"))
-    residents_filter = ResidentFilter(request.GET, queryset=Resident.objects.visible_to(request.user), request=request)
+    residents, _households, lookup, _ids = _people(request)
+    residents_filter = ResidentFilter(request.GET, queryset=residents, request=request)
     back = reverse("household-list") + ("?" + _filter_query(request) if request.GET else "")
     if not residents_filter.is_valid():
         messages.error(request, _("筛选条件有误，未导出。"))
@@ -138,7 +211,7 @@ def household_export(request):
             clear=clear,
             reason=reason,
             under=residents_filter.form.cleaned_data.get("under"),
-            description=describe(residents_filter.clean_values()),
+            description=describe({**residents_filter.clean_values(), **({"lookup": lookup} if lookup else {})}),
             ip=_client_ip(request),
         )
     except ValidationError as exc:
@@ -175,9 +248,6 @@ def _save_household(request, form, household=None):
             return actions.update_household(request.user, household, **data)
     except ValidationError as exc:
         add_errors(form, exc)
-    except IntegrityError:
-        # Someone saved the same address a moment ago.
-        form.add_error("room", _duplicate_message(data))
     return None
 
 
@@ -213,7 +283,10 @@ def household_edit(request, pk):
 def household_detail(request, pk):
     household = _visible(request, Household.objects.select_related("area"), pk, "people.view_household")
     user = request.user
-    residents = Resident.objects.visible_to(user).filter(household=household).prefetch_related(OPEN_TAGS)
+    private = user.has_perm(PRIVATE, household)
+    residents = Resident.objects.visible_to(user).filter(household=household)
+    if private:
+        residents = residents.prefetch_related(OPEN_TAGS)
     members = PartyMember.objects.visible_to(user).filter(responsibility_households=household)
     return render(
         request,
@@ -223,6 +296,7 @@ def household_detail(request, pk):
             "path": household.area.path_names(),
             "residents": residents,
             "members": members,
+            "private": private,
             "may_edit": user.has_perm("people.change_household", household),
             "may_add_resident": user.has_perm("people.add_resident", household),
         },
@@ -238,7 +312,10 @@ def _resident_page(request, resident, revealed=None, status=200):
     user = request.user
     pii = [_pii_item(request, resident, field, revealed) for field in PII_FIELDS]
     member = PartyMember.objects.visible_to(user).filter(resident=resident).select_related("party_org").first()
-    history = resident.tags.select_related("set_by", "removed_by").order_by("-set_on", "tag")
+    private = user.has_perm(PRIVATE, resident)
+    history = []
+    if private:
+        history = list(resident.tags.select_related("set_by", "removed_by").order_by("-set_on", "tag"))
     may_tag = user.has_perm("people.add_residenttag", resident)
     return render(
         request,
@@ -248,6 +325,7 @@ def _resident_page(request, resident, revealed=None, status=200):
             "household": resident.household,
             "pii": pii,
             "member": member,
+            "private": private,
             "history": history,
             "open_tags": [t for t in history if t.removed_on is None],
             "may_edit": user.has_perm("people.change_resident", resident),
@@ -352,18 +430,14 @@ def resident_tag_set(request, pk):
     resident = _visible(request, Resident.objects.select_related("household__area"), pk, "people.add_residenttag")
     form = TagSetForm(request.POST or None, auto_id="tag_%s")
     if request.method == "POST" and form.is_valid():
-        tag = form.cleaned_data["tag"]
-        if resident.tags.filter(tag=tag, removed_on__isnull=True).exists():
-            form.add_error("tag", _("该居民已有“%(tag)s”标签。") % {"tag": Tag(tag).label})
+        data = form.cleaned_data
+        try:
+            actions.set_tag(request.user, resident, data["tag"], on=data["on"], reason=data["reason"])
+        except ValidationError as exc:
+            add_errors(form, exc)
         else:
-            try:
-                data = form.cleaned_data
-                actions.set_tag(request.user, resident, tag, on=data["on"], reason=data["reason"])
-            except ValidationError as exc:
-                add_errors(form, exc)
-            else:
-                messages.success(request, _("已添加标签：%(tag)s") % {"tag": Tag(tag).label})
-                return redirect("resident-detail", pk=resident.pk)
+            messages.success(request, _("已添加标签：%(tag)s") % {"tag": Tag(data["tag"]).label})
+            return redirect("resident-detail", pk=resident.pk)
     return render(
         request,
         "web/people/tag_form.html",
