@@ -76,20 +76,29 @@ def _area_label(area, names):
     return " / ".join(names.get(c, "") for c in codes)
 
 
-class ResidentForm(Form):
-    name = forms.CharField(label=_("姓名"), max_length=50)
-    id_number = forms.CharField(
+def id_number_field():
+    # Browsers must not remember or autofill ID numbers on a shared office computer.
+    return forms.CharField(
         label=_("身份证号"),
         max_length=30,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-    phone = forms.CharField(
+
+
+def phone_field():
+    return forms.CharField(
         label=_("手机号"),
         max_length=20,
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
+
+
+class ResidentForm(Form):
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    id_number = id_number_field()
+    phone = phone_field()
     gender = forms.ChoiceField(
         label=_("性别"),
         choices=[("", _("按身份证号")), *Gender.choices],
@@ -167,18 +176,8 @@ class LookupForm(Form):
     """Exact search by ID or phone number. Posted, never put in a URL: the numbers must
     not end up in the address bar, links, browser history or server logs."""
 
-    id_number = forms.CharField(
-        label=_("身份证号"),
-        max_length=30,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-    )
-    phone = forms.CharField(
-        label=_("手机号"),
-        max_length=20,
-        required=False,
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
-    )
+    id_number = id_number_field()
+    phone = phone_field()
 
     def clean(self):
         data = super().clean()
