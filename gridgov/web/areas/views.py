@@ -36,11 +36,15 @@ class Node:
     open: bool = False
 
 
-def household_counts(user, codes):
-    """Households the user may see, summed over each area's subtree, keyed by area code."""
+def household_counts(user, codes, within=None):
+    """Households the user may see, summed over each area's subtree, keyed by area code.
+    `within` limits the count to one subtree (a detail page needs no city-wide sums)."""
     wanted = set(codes)
     totals = dict.fromkeys(wanted, 0)
-    rows = Household.objects.visible_to(user).values("area__code").annotate(n=Count("id"))
+    households = Household.objects.visible_to(user)
+    if within:
+        households = households.filter(area__code__startswith=within)
+    rows = households.values("area__code").annotate(n=Count("id"))
     for row in rows:
         for code in areacode.ancestors(row["area__code"]):
             if code in wanted:
@@ -106,7 +110,7 @@ def area_detail(request, pk):
     area = get_object_or_404(visible, pk=pk)
     ancestors = [a for a in area.ancestors() if a.pk != area.pk]
     children = list(visible.filter(parent=area))
-    counts = household_counts(request.user, [area.code] + [c.code for c in children])
+    counts = household_counts(request.user, [area.code] + [c.code for c in children], within=area.code)
     child_rows = [{"area": c, "households": counts.get(c.code, 0), "children": 0} for c in children]
     grandchildren = {
         row["parent_id"]: row["n"]
