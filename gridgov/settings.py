@@ -182,6 +182,11 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 # Axes keeps the POST of a failed login; a resident's phone and code must not be in it.
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "phone", "code"]
 
+# Behind N reverse proxies (nginx...), the client's address is the Nth from the right in
+# X-Forwarded-For. Used by the lockout and written to the access log.
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", 0))
+AXES_CLIENT_IP_CALLABLE = "gridgov.lib.net.client_ip"
+
 # Resident login codes: how they are delivered, how long they live.
 OTP_CHANNEL = env("OTP_CHANNEL", "gridgov.accounts.channels.ConsoleChannel")
 if not (DEBUG or DEMO_MODE or TESTING) and OTP_CHANNEL.endswith(".ConsoleChannel"):

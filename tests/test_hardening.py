@@ -122,3 +122,24 @@ def test_household_count_is_unchanged_by_a_refused_admin_post(client_for, world)
     count = Household.objects.count()
     client_for("community").post("/admin/people/household/add/", {"area": world.areas["b1"].pk, "room": "999"})
     assert Household.objects.count() == count
+
+
+@pytest.mark.parametrize(
+    "proxies, expected",
+    [(0, "127.0.0.1"), (1, "203.0.113.9")],
+    ids=["direct", "behind-one-proxy"],
+)
+def test_access_log_records_the_client_address(client_for, world, settings, proxies, expected):
+    from django.urls import reverse
+
+    from gridgov.audit.models import AccessLog
+
+    settings.TRUSTED_PROXY_COUNT = proxies
+    zhang = world.residents["zhang"]
+    client_for("community").post(
+        reverse("resident-unmask", args=[zhang.pk, "phone"]),
+        {"reason": "上门前联系"},
+        HTTP_X_FORWARDED_FOR="10.9.9.9, 203.0.113.9",  # the left entry is the client's own claim
+        REMOTE_ADDR="127.0.0.1",
+    )
+    assert AccessLog.objects.get().ip == expected

@@ -5,7 +5,6 @@ action from gridgov.org.actions / gridgov.people.actions. There is no DELETE: th
 domain has no delete actions (rows are retired with `is_active` or `moved_out_on`).
 """
 
-from axes.helpers import get_client_ip_address
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -17,6 +16,7 @@ from rest_framework.response import Response
 from gridgov.api import filters, serializers
 from gridgov.api.errors import action_errors
 from gridgov.api.permissions import RulesObjectPermission
+from gridgov.lib.net import client_ip
 from gridgov.org import actions as org_actions
 from gridgov.org import geoindex
 from gridgov.org import roles as R
@@ -250,7 +250,7 @@ class ResidentViewSet(CreateUpdateMixin, mixins.ListModelMixin, mixins.RetrieveM
                 resident,
                 form.validated_data["field"],
                 form.validated_data.get("reason", ""),
-                ip=get_client_ip_address(request._request),
+                ip=client_ip(request._request),
             )
         return Response({"value": value})
 

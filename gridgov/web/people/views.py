@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from gridgov.lib.net import client_ip
 from gridgov.people import actions
 from gridgov.people.exporting import CONTENT_TYPE, export_residents, grid_names
 from gridgov.people.models import Household, PartyMember, Resident, ResidentTag, Tag
@@ -64,10 +65,6 @@ def people_staff(view):
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def _client_ip(request):
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _visible(request, queryset, pk, perm):
@@ -212,7 +209,7 @@ def household_export(request):
             reason=reason,
             under=residents_filter.form.cleaned_data.get("under"),
             description=describe({**residents_filter.clean_values(), **({"lookup": lookup} if lookup else {})}),
-            ip=_client_ip(request),
+            ip=client_ip(request),
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -372,7 +369,7 @@ def resident_unmask(request, pk, field):
     clear = None
     if form.is_valid():
         try:
-            clear = actions.unmask(request.user, resident, field, form.cleaned_data["reason"], ip=_client_ip(request))
+            clear = actions.unmask(request.user, resident, field, form.cleaned_data["reason"], ip=client_ip(request))
         except ValidationError as exc:
             form.add_error("reason", exc)
     if request.htmx:
