@@ -655,3 +655,16 @@ def test_community_staff_renames_a_party_org_and_grid_worker_cannot(api_for, wor
     assert response.status_code == 403
     branch.refresh_from_db()
     assert branch.name == "甲一网格第一党支部"
+
+
+def test_party_member_shows_only_the_households_and_home_the_caller_may_see(api_for, world):
+    zheng = world.members["zheng"]
+    zheng.responsibility_households.add(world.households["h3"])  # a household in 乙社区
+    body = api_for("community").get(f"{V1}/party-members/{zheng.pk}/").json()
+    assert body["responsibility_households"] == [world.households["h1"].pk]
+    assert body["responsibility_household_count"] == 2
+    assert body["resident"] == world.residents["li"].pk
+    # 乙社区's staff cannot see 郑党员 at all; the street admin sees everything.
+    assert api_for("community2").get(f"{V1}/party-members/{zheng.pk}/").status_code == 404
+    body = api_for("street").get(f"{V1}/party-members/{zheng.pk}/").json()
+    assert sorted(body["responsibility_households"]) == sorted([world.households["h1"].pk, world.households["h3"].pk])

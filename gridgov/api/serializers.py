@@ -286,7 +286,17 @@ class PartyMemberSerializer(serializers.ModelSerializer):
     area = serializers.CharField(source="area.code", read_only=True)
     area_name = serializers.CharField(source="area.name", read_only=True)
     party_org_name = serializers.CharField(source="party_org.name", read_only=True, default=None)
-    responsibility_households = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    resident = serializers.SerializerMethodField(label=_("居民档案"))
+    responsibility_households = serializers.SerializerMethodField(label=_("责任田（您可见的户）"))
+    responsibility_household_count = serializers.IntegerField(source="duty_total", read_only=True)
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_resident(self, member):
+        return member.resident_id if getattr(member, "resident_visible", False) else None
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_responsibility_households(self, member):
+        return sorted(h.pk for h in getattr(member, "visible_duty", []))
 
     class Meta:
         model = PartyMember
@@ -305,6 +315,7 @@ class PartyMemberSerializer(serializers.ModelSerializer):
             "reported_on",
             "is_center_household",
             "responsibility_households",
+            "responsibility_household_count",
             "id_number_masked",
             "phone_masked",
             "is_active",

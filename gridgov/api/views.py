@@ -5,6 +5,7 @@ action from gridgov.org.actions / gridgov.people.actions. There is no DELETE: th
 domain has no delete actions (rows are retired with `is_active` or `moved_out_on`).
 """
 
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -308,7 +309,25 @@ class PartyMemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
     ordering = ["area__code", "name"]
 
     def get_queryset(self):
-        return super().get_queryset().select_related("area", "party_org").prefetch_related("responsibility_households")
+        # A member may serve across a grid line: show only the home and the 责任田 households
+        # the caller may see, and the total, so no id outside the caller's scope leaks.
+        user = self.request.user
+        return (
+            super()
+            .get_queryset()
+            .select_related("area", "party_org")
+            .annotate(
+                duty_total=Count("responsibility_households", distinct=True),
+                resident_visible=Exists(Resident.objects.visible_to(user).filter(pk=OuterRef("resident_id"))),
+            )
+            .prefetch_related(
+                Prefetch(
+                    "responsibility_households",
+                    queryset=Household.objects.visible_to(user).only("pk"),
+                    to_attr="visible_duty",
+                )
+            )
+        )
 
 
 @extend_schema_view(list=extend_schema(summary=_("网格员列表")), retrieve=extend_schema(summary=_("网格员详情")))
