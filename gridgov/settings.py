@@ -7,6 +7,7 @@ refuses to start with the demo secret or the demo personal-data key.
 
 import os
 import sys
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -226,6 +227,9 @@ STORAGES = {
 # Tests serve static files through the live server's own handler; letting WhiteNoise
 # rescan the finders for every new test client costs ~50 ms a test.
 WHITENOISE_USE_FINDERS = DEBUG or DEMO_MODE
+if WHITENOISE_USE_FINDERS:
+    # Served from the finders, so no collected staticfiles/ is expected: don't warn about it.
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
 MEDIA_ROOT = Path(env("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
