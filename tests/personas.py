@@ -21,6 +21,22 @@ from gridgov.people.models import GridWorker, Household, PartyMember, Resident, 
 
 PASSWORD = "persona-pass-123"
 
+# Every persona build_world() makes a user for (besides the superuser "admin").
+PERSONAS = (
+    "street",
+    "community",
+    "community2",
+    "grid",
+    "grid2",
+    "member",
+    "volunteer",
+    "department",
+    "unit",
+    "resident",
+    "auditor",
+    "nobody",
+)
+
 
 def square(lng, lat, size=0.01):
     return {

@@ -6,26 +6,13 @@ out = 赵女士 / 乙一网格 (乙社区).
 
 import pytest
 
+from tests.personas import PERSONAS
+
 
 @pytest.fixture
 def world(shared_world, db):
     return shared_world
 
-
-PERSONAS = [
-    "street",
-    "community",
-    "community2",
-    "grid",
-    "grid2",
-    "member",
-    "volunteer",
-    "department",
-    "unit",
-    "resident",
-    "auditor",
-    "nobody",
-]
 
 # perm -> personas allowed on the in-scope object (zhang / g1). Everyone else is denied.
 ON_ZHANG = {

@@ -16,22 +16,9 @@ off the responses: a URL name missing here fails test_every_url_has_an_access_ex
 from dataclasses import dataclass, field
 
 from tests.personas import PASSWORD
+from tests.personas import PERSONAS as NAMED_PERSONAS
 
-PERSONAS = (
-    "street",
-    "community",
-    "community2",
-    "grid",
-    "grid2",
-    "member",
-    "volunteer",
-    "department",
-    "unit",
-    "resident",
-    "auditor",
-    "nobody",
-    "anonymous",
-)
+PERSONAS = (*NAMED_PERSONAS, "anonymous")
 LOGGED_IN = frozenset(PERSONAS) - {"anonymous"}
 EVERYONE = frozenset(PERSONAS)
 TARGETS = ("g1", "g2", "g3")
